@@ -1,0 +1,96 @@
+"""Foundations every spec class shares: the strict pydantic base, shapes and parameter counts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+# One example's shape, without the batch axis; None is a size known only at run time.
+Shape = tuple[int | None, ...]
+
+
+class SpecModel(BaseModel):
+    """Base of every spec model: unknown keys are errors and parsed specs never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameter counts of a layer or model, as Keras reports them."""
+
+    trainable: int = 0
+    non_trainable: int = 0
+
+    @property
+    def total(self) -> int:
+        """Trainable plus non-trainable parameters."""
+        return self.trainable + self.non_trainable
+
+    def __add__(self, other: Params) -> Params:
+        return Params(
+            self.trainable + other.trainable, self.non_trainable + other.non_trainable
+        )
+
+    def __mul__(self, factor: int) -> Params:
+        return Params(self.trainable * factor, self.non_trainable * factor)
+
+
+class ShapeError(Exception):
+    """A layer cannot take its input shape; the checker turns it into a located diagnostic."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        code: str = "DLS301",
+        at: tuple[str | int, ...] = (),
+    ):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.code = code
+        # Path from the raising layer's arguments to a nested layer item that is at fault.
+        self.at = at
+
+    def within(self, *prefix: str | int) -> ShapeError:
+        """The same error, located deeper: ``prefix`` leads from the outer layer's arguments."""
+        return ShapeError(self.message, self.hint, self.code, (*prefix, *self.at))
+
+
+def format_shape(shape: Shape) -> str:
+    """A shape as users read it: ``(28, 28, 1)``, ``(None, 64)``, ``(10,)``."""
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def require_rank(shape: Shape, ranks: tuple[int, ...], what: str, hint: str | None = None) -> None:
+    """Raise ShapeError unless ``shape`` has one of ``ranks`` (batch axis excluded)."""
+    if len(shape) not in ranks:
+        wanted = " or ".join(f"rank-{r}" for r in ranks)
+        raise ShapeError(f"{what} needs a {wanted} input, got {format_shape(shape)}", hint)
+
+
+def conv_output_size(
+    size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
+) -> int | None:
+    """Output length of one spatial axis, as Keras computes it.
+
+    ``valid``: floor((in - K_eff) / S) + 1; ``same`` and ``causal``: ceil(in / S), where
+    K_eff = (K - 1) * dilation + 1.
+    """
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return math.ceil(size / stride)
+    effective = (kernel - 1) * dilation + 1
+    return (size - effective) // stride + 1
+
+
+def elements(shape: Shape) -> int | None:
+    """How many values one example of this shape holds (None when a size is unknown)."""
+    if any(d is None for d in shape):
+        return None
+    return math.prod(shape)  # type: ignore[arg-type]

@@ -1,0 +1,148 @@
+"""The layer kinds: the explicit ``LAYERS`` table and the ``LayerItem`` union built from it.
+
+A layer item in YAML is a one-key mapping ``kind: {arguments}``, ``kind: value`` (the kind's
+main argument) or a bare ``kind``; ``normalize`` turns each form into ``{"kind": ..., **args}``
+before pydantic picks the class by ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Union, get_args
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from dlspec.layers.activation import ActivationSpec
+from dlspec.layers.average_pooling1d import AveragePooling1DSpec
+from dlspec.layers.average_pooling2d import AveragePooling2DSpec
+from dlspec.layers.batch_normalization import BatchNormalizationSpec
+from dlspec.layers.bidirectional import BidirectionalSpec
+from dlspec.layers.conv1d import Conv1DSpec
+from dlspec.layers.conv2d import Conv2DSpec
+from dlspec.layers.dense import DenseSpec
+from dlspec.layers.dropout import DropoutSpec
+from dlspec.layers.embedding import EmbeddingSpec
+from dlspec.layers.flatten import FlattenSpec
+from dlspec.layers.global_average_pooling1d import GlobalAveragePooling1DSpec
+from dlspec.layers.global_average_pooling2d import GlobalAveragePooling2DSpec
+from dlspec.layers.global_max_pooling1d import GlobalMaxPooling1DSpec
+from dlspec.layers.global_max_pooling2d import GlobalMaxPooling2DSpec
+from dlspec.layers.gru import GRUSpec
+from dlspec.layers.layer import LayerSpec
+from dlspec.layers.layer_normalization import LayerNormalizationSpec
+from dlspec.layers.lstm import LSTMSpec
+from dlspec.layers.max_pooling1d import MaxPooling1DSpec
+from dlspec.layers.max_pooling2d import MaxPooling2DSpec
+from dlspec.layers.multi_head_attention import MultiHeadAttentionSpec
+from dlspec.layers.positional_encoding import PositionalEncodingSpec
+from dlspec.layers.reshape import ReshapeSpec
+from dlspec.layers.residual import ResidualSpec
+from dlspec.layers.simple_rnn import SimpleRNNSpec
+from dlspec.layers.transformer_block import TransformerBlockSpec
+
+LAYERS: list[type[LayerSpec]] = [
+    # core
+    DenseSpec,
+    DropoutSpec,
+    ActivationSpec,
+    FlattenSpec,
+    ReshapeSpec,
+    BatchNormalizationSpec,
+    LayerNormalizationSpec,
+    # convolution and pooling
+    Conv1DSpec,
+    Conv2DSpec,
+    MaxPooling1DSpec,
+    MaxPooling2DSpec,
+    AveragePooling1DSpec,
+    AveragePooling2DSpec,
+    GlobalAveragePooling1DSpec,
+    GlobalAveragePooling2DSpec,
+    GlobalMaxPooling1DSpec,
+    GlobalMaxPooling2DSpec,
+    # recurrent
+    SimpleRNNSpec,
+    GRUSpec,
+    LSTMSpec,
+    BidirectionalSpec,
+    # text and attention
+    EmbeddingSpec,
+    PositionalEncodingSpec,
+    MultiHeadAttentionSpec,
+    TransformerBlockSpec,
+    # blocks
+    ResidualSpec,
+]
+
+
+def kind_of(cls: type[LayerSpec]) -> str:
+    """The YAML kind name of a layer spec class (its ``kind`` literal)."""
+    return get_args(cls.model_fields["kind"].annotation)[0]
+
+
+BY_KIND: dict[str, type[LayerSpec]] = {kind_of(cls): cls for cls in LAYERS}
+RECURRENT_KINDS = ("simple_rnn", "gru", "lstm")
+
+
+def normalize(value: Any) -> Any:
+    """Turn a YAML layer item into ``{"kind": ..., **arguments}`` for the discriminated union.
+
+    Raises:
+        PydanticCustomError: the item is not a single-kind mapping or a bare kind name.
+    """
+    if isinstance(value, str):
+        return {"kind": value}
+    if not isinstance(value, dict):
+        raise PydanticCustomError(
+            "layer_item",
+            "expected a layer ('kind: {{arguments}}', 'kind: value' or a bare kind), got {got}",
+            {"got": type(value).__name__},
+        )
+    keys = [k for k in value if k != "name"]
+    if len(keys) != 1:
+        found = ", ".join(f"'{k}'" for k in keys) or "only 'name'"
+        raise PydanticCustomError(
+            "layer_item",
+            "expected exactly one layer kind in this item, got {found}",
+            {"found": found},
+        )
+    kind = keys[0]
+    args = value[kind]
+    cls = BY_KIND.get(kind) if isinstance(kind, str) else None
+    if args is None or cls is None:
+        normalized: dict[str, Any] = {}
+    elif isinstance(args, dict):
+        if "kind" in args:
+            raise PydanticCustomError(
+                "layer_item", "'kind' is not an argument: the item's key names the kind"
+            )
+        normalized = dict(args)
+    elif cls.MAIN is not None:
+        normalized = {cls.MAIN: args}
+    else:
+        raise PydanticCustomError(
+            "layer_item",
+            "'{kind}' has no main argument, so it takes no shorthand value",
+            {"kind": kind},
+        )
+    if "name" in value:
+        normalized["name"] = value["name"]
+    normalized["kind"] = kind
+    return normalized
+
+
+LayerItem = Annotated[
+    # A Union built from the table keeps LAYERS the single place a kind is listed.
+    Annotated[Union[tuple(LAYERS)], Field(discriminator="kind")],  # noqa: UP007
+    BeforeValidator(normalize),
+]
+RecurrentItem = Annotated[
+    Annotated[SimpleRNNSpec | GRUSpec | LSTMSpec, Field(discriminator="kind")],
+    BeforeValidator(normalize),
+]
+
+# Nested items are forward references: resolve the wrapper first, then the recursive block.
+BidirectionalSpec.model_rebuild(_types_namespace={"RecurrentItem": RecurrentItem})
+ResidualSpec.model_rebuild(_types_namespace={"LayerItem": LayerItem})
+
+__all__ = ["BY_KIND", "LAYERS", "LayerItem", "LayerSpec", "RecurrentItem", "kind_of", "normalize"]

@@ -1,0 +1,97 @@
+"""The base every layer kind's spec class extends, and the argument types kinds share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+
+from pydantic import Field
+
+from dlspec.base import Params, Shape, ShapeError, SpecModel
+
+if TYPE_CHECKING:
+    import keras
+
+# Keras's activation names (keras.activations.get accepts each of them).
+Activation = Literal[
+    "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "softplus",
+    "softsign",
+    "leaky_relu",
+    "relu6",
+    "hard_sigmoid",
+    "hard_silu",
+    "mish",
+    "exponential",
+]
+
+Padding = Literal["valid", "same"]
+Rate = Annotated[float, Field(ge=0, lt=1)]
+PositiveInt = Annotated[int, Field(gt=0)]
+# An int or a [height, width] pair, as Keras's kernel_size, strides and pool_size take them.
+IntOrPair = PositiveInt | Annotated[list[PositiveInt], Field(min_length=2, max_length=2)]
+
+
+def pair(value: int | list[int]) -> tuple[int, int]:
+    """Normalise an int-or-pair argument to a (height, width) tuple."""
+    if isinstance(value, int):
+        return (value, value)
+    return (value[0], value[1])
+
+
+class LayerSpec(SpecModel):
+    """Base of all layer kinds.
+
+    Subclasses declare ``kind: Literal["<kind>"]`` and fields named as the Keras constructor
+    arguments. ``MAIN`` names the argument a scalar shorthand sets (``dropout: 0.1``).
+    """
+
+    MAIN: ClassVar[str | None] = None
+
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$",
+        description="Keras layer name; by default the kind with a counter (dense_1, dense_2).",
+    )
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Shape of one output example for one input example (no batch axis).
+
+        Raises:
+            ShapeError: the layer cannot take this input shape.
+        """
+        raise NotImplementedError
+
+    def params(self, shape: Shape) -> Params:
+        """Parameter counts of this layer on this input shape, as Keras reports them."""
+        return Params()
+
+    def sublayers(self) -> list[LayerSpec]:
+        """Layer items nested inside this one (a residual body, a wrapped recurrent layer)."""
+        return []
+
+    def build(self, name: str) -> keras.layers.Layer:
+        """The Keras layer for this spec, named ``name`` (imports Keras: heavy side only)."""
+        raise NotImplementedError(f"{self.__class__.__name__} cannot be built yet")
+
+
+def last_dim(shape: Shape, what: str) -> int:
+    """The feature axis of a shape, which must be known to size weights."""
+    if not shape:
+        raise ShapeError(f"{what} needs at least a rank-1 input, got a scalar")
+    width = shape[-1]
+    if width is None:
+        raise ShapeError(
+            f"{what} needs a known last axis to size its weights, got None",
+            "give model.input a fixed last dimension",
+        )
+    return width

@@ -1,0 +1,131 @@
+"""The ``residual`` block kind: output = input + body(input), projecting the input if needed."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from dlspec.base import Params, Shape, ShapeError, format_shape
+from dlspec.layers.layer import Activation, LayerSpec
+
+if TYPE_CHECKING:
+    import keras
+
+    from dlspec.layers import LayerItem
+
+
+def run_body(layers: list[LayerSpec], shape: Shape) -> tuple[Shape, Params]:
+    """Output shape and parameters of a layer sequence; errors name the failing item."""
+    total = Params()
+    for index, layer in enumerate(layers):
+        try:
+            total = total + layer.params(shape)
+            shape = layer.output_shape(shape)
+        except ShapeError as error:
+            raise error.within("layers", index) from None
+    return shape, total
+
+
+def projection_stride(shape: Shape, target: Shape) -> int | None:
+    """The stride of a 1x1 projection from ``shape`` to ``target``, or None if none fits.
+
+    A projection may change the feature (last) axis and, with one common stride and ``same``
+    padding, shrink every other axis to ceil(size / stride), as ResNet's shortcut does.
+    """
+    if len(shape) != len(target):
+        return None
+    spatial, goal = shape[:-1], target[:-1]
+    if spatial == goal:
+        return 1
+    if len(shape) not in (2, 3) or any(d is None for d in (*spatial, *goal)):
+        return None
+    for stride in range(2, max(spatial) + 1):  # type: ignore[type-var]
+        if all(math.ceil(s / stride) == g for s, g in zip(spatial, goal)):  # type: ignore[operator]
+            return stride
+    return None
+
+
+class ResidualSpec(LayerSpec):
+    """A residual (skip) connection around a body of layers: ``y = x + body(x)``.
+
+    When the body changes the shape, the input passes through a learned 1x1 projection
+    (a dense map of the last axis, strided on the other axes if the body shrank them).
+    Input shape any; output shape the body's.
+
+    ```yaml
+    - residual:
+        layers:
+          - conv2d: {filters: 16, kernel_size: 3, padding: same, activation: relu}
+          - conv2d: {filters: 16, kernel_size: 3, padding: same}
+        activation: relu
+    ```
+    """
+
+    MAIN = "layers"
+    kind: Literal["residual"] = Field(description="Layer kind.")
+    layers: list[LayerItem] = Field(min_length=1, description="The body: a list of layer items.")
+    projection: bool = Field(
+        default=True,
+        description="Learn a 1x1 projection of the input when the body changes its shape.",
+    )
+    activation: Activation | None = Field(
+        default=None, description="Activation applied after the addition (ResNet uses relu)."
+    )
+
+    def sublayers(self) -> list[LayerSpec]:
+        """The body's layers."""
+        return list(self.layers)
+
+    def _body(self, shape: Shape) -> tuple[Shape, Params]:
+        body_shape, body_params = run_body(self.sublayers(), shape)
+        if body_shape == shape:
+            return body_shape, body_params
+        hint = "end the body with a layer that restores the input's shape"
+        if not self.projection:
+            raise ShapeError(
+                f"residual body changes the shape from {format_shape(shape)} to "
+                f"{format_shape(body_shape)}, and projection is off",
+                hint + ", or set 'projection: true'",
+                code="DLS303",
+            )
+        if projection_stride(shape, body_shape) is None or shape[-1] is None:
+            raise ShapeError(
+                f"residual body changes the shape from {format_shape(shape)} to "
+                f"{format_shape(body_shape)}, which no 1x1 projection can match",
+                hint,
+                code="DLS303",
+            )
+        return body_shape, body_params
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """The body's output shape (the projection, if any, matches the input to it)."""
+        return self._body(shape)[0]
+
+    def params(self, shape: Shape) -> Params:
+        """The body's parameters plus, when shapes differ, the projection's kernel and bias."""
+        body_shape, body_params = self._body(shape)
+        if body_shape == shape:
+            return body_params
+        width_in, width_out = shape[-1], body_shape[-1]
+        return body_params + Params(width_in * width_out + width_out)  # type: ignore[operator]
+
+    def build(self, name: str) -> keras.layers.Layer:
+        """A ``dlspec.build.blocks.Residual`` layer wrapping the body's Keras layers.
+
+        Body layers keep their own ``name:``; the others are named ``<name>_<kind>_<index>``
+        (``residual_1_conv2d_2``), so a summary or a saved model shows where each comes from.
+        """
+        from dlspec.build.blocks import Residual
+
+        body = [
+            layer.build(layer.name or f"{name}_{layer.kind}_{i + 1}")  # type: ignore[attr-defined]
+            for i, layer in enumerate(self.layers)
+        ]
+        return Residual(
+            body=body,
+            projection=self.projection,
+            activation=self.activation,
+            name=name,
+        )

@@ -1,0 +1,350 @@
+"""Locating spec problems: from pydantic error paths (or spec paths) to YAML spans.
+
+pydantic reports a path through the *normalised* data (``('model', 'layers', 0, 'dense',
+'units')``, where ``'dense'`` is the discriminator tag); the YAML a user wrote may be a shorthand
+(``- dense: 16``). ``SourceMap.locate`` walks the path through the data as written, skipping the
+segments that only pydantic sees, and stops at the deepest value that exists.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from dlspec.diagnostics import Diagnostic, Span, did_you_mean, make
+from dlspec.source import Document
+
+
+class SourceMap:
+    """Maps paths in a spec (pydantic locs or plain paths) to spans in the YAML source."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def walk(self, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+        """The deepest YAML path along ``loc`` and whether all of ``loc`` was found.
+
+        Segments absent from the data (discriminator tags, union member names) are skipped.
+        """
+        node, path = self.doc.data, ()
+        complete = True
+        for index, segment in enumerate(loc):
+            if isinstance(node, dict) and segment in node:
+                node, path = node[segment], (*path, segment)
+            elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+                node, path = node[segment], (*path, segment)
+            elif index == len(loc) - 1 or not isinstance(node, dict | list):
+                complete = False
+                if not isinstance(node, dict | list):
+                    break
+        return path, complete
+
+    def locate(self, loc: tuple[Any, ...]) -> Span:
+        """Span of the value at ``loc``, or of the nearest enclosing value that exists."""
+        path, _ = self.walk(loc)
+        return self.doc.span(path)
+
+    def locate_key(self, loc: tuple[Any, ...]) -> Span:
+        """Span of the key at the end of ``loc`` (for unknown keys), else of its value."""
+        path, complete = self.walk(loc)
+        return self.doc.key_span(path) if complete else self.doc.span(path)
+
+
+# -- which model a loc ends in, for field names and ranges ---------------------------------------
+
+
+def _members(annotation: Any) -> list[Any]:
+    """Unwrap Annotated / Optional / Union into the candidate types."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        out: list[Any] = []
+        for arg in get_args(annotation):
+            out.extend(_members(arg))
+        return out
+    return [annotation]
+
+
+def _step(annotation: Any, segment: Any) -> Any:
+    """The annotation one loc segment below ``annotation`` (None when it cannot tell)."""
+    for member in _members(annotation):
+        origin = get_origin(member)
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if segment in member.model_fields:
+                return member.model_fields[segment].annotation
+            tag = _tag_field(member)
+            if tag and segment == _literal(member, tag):
+                return member
+        elif origin in (list, tuple) and isinstance(segment, int):
+            return get_args(member)[0]
+        elif origin is dict:
+            return get_args(member)[1]
+    return None
+
+
+def _tag_field(model: type[BaseModel]) -> str | None:
+    for name in ("kind", "type"):
+        if name in model.model_fields:
+            return name
+    return None
+
+
+def _literal(model: type[BaseModel], field: str) -> Any:
+    args = get_args(model.model_fields[field].annotation)
+    return args[0] if args else None
+
+
+def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that holds the last segment of ``loc`` as a field."""
+    annotation: Any = root
+    owner: type[BaseModel] | None = None
+    for segment in loc:
+        models = [
+            m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)
+        ]
+        for model in models:
+            if segment in model.model_fields:
+                owner = model
+        annotation = _step(annotation, segment)
+        if annotation is None:
+            return None
+    return owner
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+_EXPECTED = {
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "string": "a string",
+    "str": "a string",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "a mapping",
+    "model": "a mapping",
+    "model_attributes": "a mapping",
+    "literal": "one of the listed names",
+}
+
+
+def _interval(model: type[BaseModel] | None, field: Any) -> str | None:
+    if model is None or field not in model.model_fields:
+        return None
+    lo = hi = None
+    lo_closed = hi_closed = False
+    for meta in _constraints(model.model_fields[field]):
+        if isinstance(meta, annotated_types.Ge):
+            lo, lo_closed = meta.ge, True
+        elif isinstance(meta, annotated_types.Gt):
+            lo, lo_closed = meta.gt, False
+        elif isinstance(meta, annotated_types.Le):
+            hi, hi_closed = meta.le, True
+        elif isinstance(meta, annotated_types.Lt):
+            hi, hi_closed = meta.lt, False
+    if lo is not None and hi is not None:
+        return f"in {'[' if lo_closed else '('}{lo}, {hi}{']' if hi_closed else ')'}"
+    if lo is not None:
+        return f"{'>=' if lo_closed else '>'} {lo}"
+    if hi is not None:
+        return f"{'<=' if hi_closed else '<'} {hi}"
+    return None
+
+
+def _constraints(info: Any) -> list[Any]:
+    found = list(info.metadata)
+    for member in _members_with_meta(info.annotation):
+        found.extend(member)
+    return found
+
+
+def _members_with_meta(annotation: Any) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    if get_origin(annotation) is Annotated:
+        args = get_args(annotation)
+        out.append(list(args[1:]))
+        for meta in args[1:]:
+            out.append(list(getattr(meta, "metadata", [])))
+        out.extend(_members_with_meta(args[0]))
+    elif get_origin(annotation) in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            out.extend(_members_with_meta(arg))
+    return out
+
+
+def _where(loc: tuple[Any, ...], source_map: SourceMap) -> str:
+    """How messages name the mapping that holds the last segment of ``loc``."""
+    path, _ = source_map.walk(loc[:-1])
+    node = source_map.doc.data
+    for key in path:
+        node = node[key]
+    layers = ("layers", "layer")
+    if len(path) >= 2 and (path[-2] in layers or isinstance(path[-2], int)):
+        if isinstance(node, dict) and len([k for k in node if k != "name"]) == 1:
+            return f"{next(k for k in node if k != 'name')} layer"
+    if len(path) >= 1 and path[-1] not in ("", None) and isinstance(node, dict):
+        if len(path) >= 2 and path[-2] in layers and not isinstance(path[-1], int):
+            return f"{path[-1]} layer"
+        if isinstance(path[-1], str) and len(path) >= 2 and isinstance(path[-2], int):
+            return f"{path[-1]} layer"
+    if not path:
+        return "the spec"
+    dotted = ""
+    for key in path:
+        dotted += f"[{key}]" if isinstance(key, int) else (f".{key}" if dotted else str(key))
+    return f"'{dotted}'"
+
+
+def to_diagnostics(error: ValidationError, source_map: SourceMap) -> list[Diagnostic]:
+    """Turn every pydantic error into a located Diagnostic (one per place)."""
+    from dlspec.spec import Spec  # the root model; imported here to avoid a cycle
+
+    out: list[Diagnostic] = []
+    seen: set[tuple[int, int, str]] = set()
+    for detail in error.errors(include_url=False):
+        diag = _one(detail, source_map, Spec)
+        place = (diag.span.line, diag.span.col, diag.span.file)
+        if place in seen:
+            continue  # a union tried several types on one value: report it once
+        seen.add(place)
+        out.append(diag)
+    return out
+
+
+def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> Diagnostic:
+    kind, loc, value = detail["type"], tuple(detail["loc"]), detail.get("input")
+    ctx: dict[str, Any] = dict(detail.get("ctx") or {})
+    span = source_map.locate(loc)
+    field = loc[-1] if loc else None
+
+    if kind == "extra_forbidden":
+        owner = model_at(root, loc[:-1] + ("\0",)) or _owner_of_extra(root, loc)
+        choices = [f for f in (owner.model_fields if owner else {}) if f not in ("kind", "type")]
+        return make(
+            "DLS201",
+            f"unknown key '{field}' in {_where(loc, source_map)}",
+            source_map.locate_key(loc),
+            did_you_mean(str(field), choices)
+            or (f"allowed keys: {', '.join(choices)}" if choices else None),
+        )
+    if kind == "missing":
+        return make(
+            "DLS202",
+            f"missing required key '{field}' in {_where(loc, source_map)}",
+            span,
+            f"add '{field}: ...'",
+        )
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return _tag_error(kind, loc, ctx, source_map)
+    if kind == "layer_item":
+        return make("DLS207", detail["msg"], span, "write a layer as '- dense: {units: 16}'")
+    if kind == "bad_source":
+        return make("DLS210", detail["msg"], span, ctx.get("hint"))
+    if kind == "literal_error":
+        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).split(",")]
+        expected = [e.replace(" or '", "").strip("'") for e in expected]
+        if loc == ("dlspec",):
+            return make(
+                "DLS208",
+                f"unsupported format version {_describe(value)}: this release reads version 1",
+                span,
+                "write 'dlspec: 1' or upgrade dlspec",
+            )
+        return make(
+            "DLS206",
+            f"expected one of {', '.join(repr(e) for e in expected)}, got {_describe(value)}",
+            span,
+            did_you_mean(str(value), expected),
+        )
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        owner = model_at(root, loc)
+        interval = _interval(owner, field) or _bound_text(kind, ctx)
+        name = field if isinstance(field, str) else "a value"
+        return make("DLS205", f"expected {name} {interval}, got {_describe(value)}", span)
+    prefix = kind.split("_")[0] if not kind.startswith("model") else "model"
+    if kind.endswith(("_type", "_parsing")) or kind in ("int_from_float", "model_attributes_type"):
+        expected_text = _EXPECTED.get(prefix, kind.replace("_", " "))
+        if kind == "int_from_float":
+            expected_text = "a whole number"
+        return make("DLS204", f"expected {expected_text}, got {_describe(value)}", span)
+    message = detail["msg"]
+    return make("DLS209", message[:1].lower() + message[1:], span)
+
+
+def _owner_of_extra(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    annotation: Any = root
+    for segment in loc[:-1]:
+        annotation = _step(annotation, segment)
+        if annotation is None:
+            return None
+    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return models[0] if len(models) == 1 else None
+
+
+def _bound_text(kind: str, ctx: dict[str, Any]) -> str:
+    symbol = {
+        "greater_than": "> {gt}",
+        "greater_than_equal": ">= {ge}",
+        "less_than": "< {lt}",
+        "less_than_equal": "<= {le}",
+    }[kind]
+    return symbol.format(**{k: ctx.get(k) for k in ("gt", "ge", "lt", "le")})
+
+
+_CHOICE_NAMES = {"task": "task", "optimizer": "optimizer", "validation": "validation scheme",
+                 "schedule": "schedule"}
+
+
+def _tag_error(
+    kind: str, loc: tuple[Any, ...], ctx: dict[str, Any], source_map: SourceMap
+) -> Diagnostic:
+    expected = [e.strip().strip("'") for e in str(ctx.get("expected_tags", "")).split(",")]
+    tag = ctx.get("tag")
+    path, _ = source_map.walk(loc)
+    node = source_map.doc.data
+    for key in path:
+        node = node[key]
+    is_layer = ctx.get("discriminator") == "'kind'"
+    if is_layer:
+        if isinstance(node, dict):
+            key = next((k for k in node if k != "name"), None)
+            span = source_map.doc.key_span((*path, key))
+        else:
+            span = source_map.doc.span(path)
+        return make(
+            "DLS203",
+            f"unknown layer kind '{tag}'",
+            span,
+            did_you_mean(str(tag), expected) or f"layer kinds here: {', '.join(expected)}",
+        )
+    what = next((name for seg, name in _CHOICE_NAMES.items() if seg in path[-1:]), "choice")
+    if kind == "union_tag_not_found":
+        return make(
+            "DLS202",
+            f"missing required key 'type' in {what}",
+            source_map.doc.span(path),
+            f"add 'type:' with one of {', '.join(expected)}",
+        )
+    span = source_map.doc.span((*path, "type")) if isinstance(node, dict) else source_map.doc.span(path)
+    return make(
+        "DLS206",
+        f"unknown {what} '{tag}': expected one of {', '.join(expected)}",
+        span,
+        did_you_mean(str(tag), expected),
+    )

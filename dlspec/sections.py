@@ -1,0 +1,277 @@
+"""Spec sections other than the layers, the task and the optimizer: data, model, training,
+validation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from dlspec.base import SpecModel
+from dlspec.choice import bare_name
+from dlspec.diagnostics import did_you_mean
+from dlspec.layers import LayerItem
+
+PositiveInt = Annotated[int, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+
+# scheme -> the names it knows (None: a path follows the colon)
+SOURCES: dict[str, tuple[str, ...] | None] = {
+    "sklearn": ("iris", "digits", "wine", "breast_cancer", "diabetes"),
+    "synthetic": ("moons", "circles", "xor", "spiral", "blobs", "sine"),
+    "keras": ("mnist", "fashion_mnist", "cifar10", "imdb", "reuters"),
+    "csv": None,
+    "npz": None,
+    "images": None,
+    "text": None,
+}
+
+
+class WindowSpec(SpecModel):
+    """Turns a time series into supervised windows: ``length`` steps in, ``horizon`` ahead out.
+
+    ```yaml
+    window: {length: 24, horizon: 1}
+    ```
+    """
+
+    length: PositiveInt = Field(description="Steps of history in each input window.")
+    horizon: PositiveInt = Field(default=1, description="How many steps ahead the target is.")
+
+
+class DataSpec(SpecModel):
+    """Where examples come from and how they are prepared.
+
+    ```yaml
+    data: {source: sklearn:iris, scale: standard}
+    ```
+    """
+
+    source: str = Field(
+        description="SCHEME:NAME or SCHEME:PATH: sklearn:iris|digits|wine|breast_cancer|"
+        "diabetes, synthetic:moons|circles|xor|spiral|blobs|sine, keras:mnist|fashion_mnist|"
+        "cifar10|imdb|reuters, csv:PATH, npz:PATH, images:DIR, text:PATH (paths relative to "
+        "the spec file)."
+    )
+    scale: Literal["none", "standard", "minmax"] = Field(
+        default="none", description="Feature scaling, fitted on training data only."
+    )
+    target: str | int | None = Field(
+        default=None, description="csv/text: the target column (name or index); default last."
+    )
+    features: list[str] | None = Field(
+        default=None, description="csv: feature columns; default every column but the target."
+    )
+    text_column: str | None = Field(
+        default=None, description="text (a CSV table): the column holding the text."
+    )
+    samples: PositiveInt | None = Field(
+        default=None, description="synthetic: how many examples to generate (default 500)."
+    )
+    noise: float | None = Field(
+        default=None, ge=0, description="synthetic: standard deviation of added noise."
+    )
+    classes: int | None = Field(
+        default=None, ge=2, description="synthetic:blobs and spiral: number of classes."
+    )
+    window: WindowSpec | None = Field(
+        default=None, description="Turn a series into (window, horizon) supervised examples."
+    )
+    max_tokens: PositiveInt | None = Field(
+        default=None, description="text, keras:imdb|reuters: vocabulary size (default 10000)."
+    )
+    sequence_length: PositiveInt | None = Field(
+        default=None, description="text, keras:imdb|reuters: tokens per example (default 200)."
+    )
+    image_size: Annotated[list[PositiveInt], Field(min_length=2, max_length=2)] | None = Field(
+        default=None, description="images: [height, width] to resize to (default [64, 64])."
+    )
+    color_mode: Literal["rgb", "grayscale"] = Field(
+        default="rgb", description="images: 3 channels (rgb) or 1 (grayscale)."
+    )
+
+    @field_validator("source")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme, sep, rest = value.partition(":")
+        if not sep or scheme not in SOURCES:
+            raise PydanticCustomError(
+                "bad_source",
+                "unknown data source '{value}': expected SCHEME:NAME with a scheme among {schemes}",
+                {
+                    "value": value,
+                    "schemes": ", ".join(SOURCES),
+                    "hint": did_you_mean(scheme, SOURCES) if sep else "write it as SCHEME:NAME",
+                },
+            )
+        names = SOURCES[scheme]
+        if not rest:
+            raise PydanticCustomError(
+                "bad_source", "data source '{value}' names no dataset or path", {"value": value}
+            )
+        if names is not None and rest not in names:
+            hint = did_you_mean(rest, names)
+            raise PydanticCustomError(
+                "bad_source",
+                "unknown {scheme} dataset '{rest}': expected one of {names}",
+                {"scheme": scheme, "rest": rest, "names": ", ".join(names), "hint": hint},
+            )
+        return value
+
+    @property
+    def scheme(self) -> str:
+        """The part of ``source`` before the colon."""
+        return self.source.partition(":")[0]
+
+    @property
+    def location(self) -> str:
+        """The part of ``source`` after the colon: a dataset name or a path."""
+        return self.source.partition(":")[2]
+
+
+def _input_shorthand(value: Any) -> Any:
+    return {"shape": value} if isinstance(value, list) else value
+
+
+class InputSpec(SpecModel):
+    """The shape of one example (no batch axis) and its dtype.
+
+    ```yaml
+    input: {shape: [200], dtype: int32}
+    input: [28, 28, 1]             # float32
+    ```
+    """
+
+    shape: list[PositiveInt | None] = Field(
+        min_length=1, description="Sizes of one example; null for a size known at run time."
+    )
+    dtype: Literal["float32", "int32"] = Field(
+        default="float32", description="int32 for token ids (before an embedding)."
+    )
+
+
+class ModelSpec(SpecModel):
+    """The network body; dlspec appends the head from the task table.
+
+    ```yaml
+    model:
+      input: [4]
+      layers:
+        - dense: {units: 16, activation: relu}
+    ```
+    """
+
+    input: Annotated[InputSpec, BeforeValidator(_input_shorthand)] | None = Field(
+        default=None, description="Example shape; may be left out when the data tells it."
+    )
+    layers: list[LayerItem] = Field(
+        default_factory=list, description="The body, first layer first; empty for one neuron."
+    )
+
+
+def _patience_shorthand(value: Any) -> Any:
+    return {"patience": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class EarlyStoppingSpec(SpecModel):
+    """Stop when validation loss has not improved for ``patience`` epochs.
+
+    ```yaml
+    early_stopping: {patience: 10}
+    early_stopping: 10             # shorthand
+    ```
+    """
+
+    patience: int = Field(default=10, ge=0, description="Epochs without improvement to wait.")
+    min_delta: float = Field(default=0.0, ge=0, description="Smallest change that counts.")
+    restore_best_weights: bool = Field(
+        default=True, description="Keep the weights of the best epoch, not the last."
+    )
+
+
+class ReduceLROnPlateauSpec(SpecModel):
+    """Multiply the learning rate by ``factor`` when validation loss stalls."""
+
+    factor: float = Field(default=0.5, gt=0, lt=1, description="Factor applied to the rate.")
+    patience: int = Field(default=5, ge=0, description="Epochs without improvement to wait.")
+    min_lr: float = Field(default=0.0, ge=0, description="Lower bound on the rate.")
+
+
+class TrainingSpec(SpecModel):
+    """How to fit: epochs, mini-batches, callbacks.
+
+    ```yaml
+    training: {epochs: 100, batch_size: 16, early_stopping: 10}
+    ```
+    """
+
+    epochs: PositiveInt = Field(default=10, description="Passes over the training data.")
+    batch_size: PositiveInt = Field(default=32, description="Examples per gradient step.")
+    shuffle: bool = Field(default=True, description="Shuffle training examples each epoch.")
+    early_stopping: Annotated[EarlyStoppingSpec, BeforeValidator(_patience_shorthand)] | None = (
+        Field(default=None, description="Stop early on stalled validation loss.")
+    )
+    reduce_lr_on_plateau: ReduceLROnPlateauSpec | None = Field(
+        default=None, description="Lower the learning rate on stalled validation loss."
+    )
+    class_weight: Literal["balanced"] | dict[int, Annotated[float, Field(gt=0)]] | None = Field(
+        default=None, description="'balanced' or {class: weight} to reweight the loss."
+    )
+
+
+class _Scheme(SpecModel):
+    test_size: Fraction = Field(
+        default=0.2, description="Fraction held out as the test set, used once at the end."
+    )
+    shuffle: bool = Field(default=True, description="Shuffle before splitting.")
+    stratify: bool | None = Field(
+        default=None, description="Keep class proportions in splits (default: on for classes)."
+    )
+
+
+class HoldoutSpec(_Scheme):
+    """Train / validation / test.
+
+    ```yaml
+    validation: {type: holdout, validation_size: 0.2, test_size: 0.2}
+    ```
+    """
+
+    type: Literal["holdout"] = Field(description="Validation scheme.")
+    validation_size: Fraction = Field(
+        default=0.2, description="Fraction of the non-test data used for validation."
+    )
+
+
+class KFoldSpec(_Scheme):
+    """K-fold cross-validation (stratified for classification), then a final fit.
+
+    ```yaml
+    validation: {type: kfold, folds: 5}
+    ```
+    """
+
+    type: Literal["kfold"] = Field(description="Validation scheme.")
+    folds: int = Field(default=5, ge=2, description="Number of folds, at least 2.")
+
+
+class TimeSeriesSpec(_Scheme):
+    """Expanding-window splits in time order, never shuffled.
+
+    ```yaml
+    validation: {type: time_series, splits: 4}
+    ```
+    """
+
+    type: Literal["time_series"] = Field(description="Validation scheme.")
+    splits: int = Field(default=5, ge=2, description="Number of expanding-window splits.")
+    shuffle: bool = Field(default=False, description="Must stay false: time order is kept.")
+    gap: int = Field(default=0, ge=0, description="Examples skipped between train and validation.")
+
+
+ValidationSpec = Annotated[
+    Annotated[HoldoutSpec | KFoldSpec | TimeSeriesSpec, Field(discriminator="type")],
+    BeforeValidator(bare_name),
+]

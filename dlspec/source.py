@@ -1,0 +1,220 @@
+"""YAML loading with positions: every value and key keeps its file, line and column.
+
+Only the YAML 1.1 core tags are accepted (the safe subset: nothing constructs an object), and
+duplicate keys are errors, where PyYAML alone would silently keep the last one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from dlspec.diagnostics import Diagnostic, Span, SpecError, make
+
+# A location in the data tree: mapping keys and sequence indexes from the document root.
+Path = tuple[Any, ...]
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map", "merge")
+}
+_MERGE = "tag:yaml.org,2002:merge"
+# Aliases can make a small file expand exponentially ("billion laughs"): cap the values built.
+_MAX_VALUES = 200_000
+
+
+@dataclass
+class Document:
+    """A loaded YAML document: plain Python data, plus the span of every value and key."""
+
+    data: Any
+    file: str
+    spans: dict[Path, Span] = field(default_factory=dict)
+    key_spans: dict[Path, Span] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def span(self, path: Path) -> Span:
+        """The span of the value at ``path``, or of its nearest located ancestor."""
+        for end in range(len(path), -1, -1):
+            found = self.spans.get(path[:end])
+            if found is not None:
+                return found
+        return Span.point(self.file)
+
+    def key_span(self, path: Path) -> Span:
+        """The span of the key whose value is at ``path`` (the value's own span for an index)."""
+        return self.key_spans.get(path) or self.span(path)
+
+
+def _span(file: str, node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into data while recording spans and diagnostics."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.doc = Document(data=None, file=file)
+        self.constructor = SafeConstructor()
+        self.count = 0
+        self.active: set[int] = set()
+
+    def error(self, code: str, message: str, node: Node, hint: str | None = None) -> None:
+        self.doc.diagnostics.append(make(code, message, _span(self.file, node), hint))
+
+    def value(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > _MAX_VALUES:
+            raise SpecError(
+                [
+                    make(
+                        "DLS101",
+                        f"the document expands to more than {_MAX_VALUES} values",
+                        _span(self.file, node),
+                        "aliases (*name) that repeat large anchors multiply the document",
+                    )
+                ]
+            )
+        self.doc.spans[path] = _span(self.file, node)
+        if id(node) in self.active:
+            self.error("DLS101", "an alias refers to a node that contains it", node)
+            return None
+        if node.tag not in _SAFE_TAGS:
+            return self.unsafe(node)
+        if isinstance(node, MappingNode | SequenceNode):
+            self.active.add(id(node))
+            try:
+                if isinstance(node, MappingNode):
+                    return self.mapping(node, path)
+                return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self.active.discard(id(node))
+        return self.scalar(node)
+
+    def unsafe(self, node: Node) -> None:
+        self.error(
+            "DLS103",
+            f"tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed here: "
+            "a spec never constructs objects",
+            node,
+            "remove the tag; specs hold plain mappings, lists, strings and numbers",
+        )
+        return None
+
+    def scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ConstructorError as error:
+            self.error("DLS101", f"cannot read this value: {error.problem}", node)
+            return None
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self.merge(value_node, path))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.error("DLS101", "a mapping key must be a plain value", key_node)
+                continue
+            key = self.scalar(key_node)
+            if key in result:
+                first = self.doc.key_spans[(*path, key)]
+                self.error(
+                    "DLS102",
+                    f"duplicate key '{key}' (first at line {first.line}, column {first.col})",
+                    key_node,
+                    "YAML keeps only one of them: delete or merge the other",
+                )
+                continue
+            self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
+            result[key] = self.value(value_node, (*path, key))
+        return {**{k: v for k, v in merged.items() if k not in result}, **result}
+
+    def merge(self, node: Node, path: Path) -> dict[Any, Any]:
+        """The keys of a ``<<: *anchor`` merge (a mapping or a list of mappings)."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in reversed(sources):
+            if not isinstance(source, MappingNode):
+                self.error("DLS101", "'<<' merges only mappings", source)
+                continue
+            for key_node, value_node in source.value:
+                if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
+                    key = self.scalar(key_node)
+                    self.doc.key_spans.setdefault((*path, key), _span(self.file, key_node))
+                    merged[key] = self.value(value_node, (*path, key))
+        return merged
+
+
+def load(text: str, file: str) -> Document:
+    """Parse YAML text into a located Document.
+
+    Raises:
+        SpecError: the text is not YAML (DLS101), or holds several documents.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or "invalid YAML"
+        context = f" {error.context}" if error.context else ""
+        raise SpecError(
+            [
+                make(
+                    "DLS101",
+                    f"YAML syntax error: {problem}{context}",
+                    Span(file, line, col, line, col + 1),
+                    _syntax_hint(problem),
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise SpecError([make("DLS101", f"YAML error: {error}", Span.point(file))]) from None
+    builder = _Builder(file)
+    if root is None:
+        builder.doc.data = None
+        return builder.doc
+    builder.doc.data = builder.value(root, ())
+    return builder.doc
+
+
+def _syntax_hint(problem: str) -> str | None:
+    if "tab" in problem:
+        return "indent with spaces, never tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted"
+    if "expected <block end>" in problem or "could not find expected ':'" in problem:
+        return "check the indentation of this line against the lines above it"
+    return None
+
+
+def read(path: str | FilePath) -> Document:
+    """Read and load a spec file.
+
+    Raises:
+        SpecError: the file cannot be read (DLS104) or is not YAML (DLS101).
+    """
+    name = str(path)
+    try:
+        text = FilePath(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError([make("DLS104", "no such file", Span.point(name))]) from None
+    except IsADirectoryError:
+        raise SpecError([make("DLS104", "is a folder, not a spec file", Span.point(name))]) from None
+    except UnicodeDecodeError as error:
+        raise SpecError(
+            [make("DLS104", f"not UTF-8 text ({error.reason})", Span.point(name))]
+        ) from None
+    except OSError as error:
+        raise SpecError([make("DLS104", f"cannot read: {error.strerror}", Span.point(name))]) from None
+    return load(text, name)

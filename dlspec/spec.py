@@ -1,0 +1,271 @@
+"""The root Spec, and turning spec files into it: ``extends``, ``--set`` overrides, parsing.
+
+    source.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + SourceMap
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path as FilePath
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from dlspec import source
+from dlspec.base import SpecModel
+from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
+from dlspec.located import SourceMap, to_diagnostics
+from dlspec.optimizers import AdamSpec, OptimizerSpec
+from dlspec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
+from dlspec.tasks import TaskSpec
+
+__all__ = ["Spec", "SourceMap", "load", "parse", "resolve"]
+
+
+class Spec(SpecModel):
+    """A whole experiment: data, network, task, optimizer, training and validation.
+
+    ```yaml
+    name: iris-mlp
+    data: {source: sklearn:iris, scale: standard}
+    task: multiclass
+    model:
+      layers:
+        - dense: {units: 16, activation: relu}
+    validation: {type: kfold, folds: 5}
+    ```
+    """
+
+    dlspec: Literal[1] = Field(default=1, description="Spec format version.")
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="Experiment name, used for the run directory; default the file's stem.",
+    )
+    description: str = Field(default="", description="What this experiment is about.")
+    seed: int = Field(default=42, ge=0, description="Seeds Python, NumPy and Keras.")
+    extends: str | list[str] | None = Field(
+        default=None, description="Base spec file(s) merged under this one, relative to it."
+    )
+    data: DataSpec | None = Field(
+        default=None, description="Data source; optional for specs only linted or built."
+    )
+    task: TaskSpec = Field(description="A row of the task table: picks the head and loss.")
+    model: ModelSpec = Field(description="The network body and its input.")
+    optimizer: OptimizerSpec = Field(
+        default_factory=lambda: AdamSpec(type="adam"), description="Optimizer (default adam)."
+    )
+    training: TrainingSpec = Field(
+        default_factory=TrainingSpec, description="Epochs, batch size and callbacks."
+    )
+    validation: ValidationSpec = Field(
+        default_factory=lambda: HoldoutSpec(type="holdout"),
+        description="Validation scheme (default holdout).",
+    )
+
+
+# -- extends --------------------------------------------------------------------------------
+
+
+def _merge(base: source.Document, child: source.Document) -> source.Document:
+    """``child`` over ``base``: mappings merge key by key, anything else replaces."""
+
+    def merge(a: Any, b: Any) -> Any:
+        if isinstance(a, dict) and isinstance(b, dict):
+            out = dict(a)
+            for key, value in b.items():
+                out[key] = merge(a[key], value) if key in a else value
+            return out
+        return b
+
+    data = merge(base.data, child.data)
+    spans, key_spans = dict(base.spans), dict(base.key_spans)
+    for path in sorted(child.spans, key=len):
+        if not isinstance(_get(child.data, path), dict):
+            _drop_under(spans, path)
+            _drop_under(key_spans, path)
+    spans.update(child.spans)
+    key_spans.update(child.key_spans)
+    return source.Document(
+        data, child.file, spans, key_spans, base.diagnostics + child.diagnostics
+    )
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _drop_under(spans: dict[tuple[Any, ...], Span], path: tuple[Any, ...]) -> None:
+    for key in [k for k in spans if k[: len(path)] == path and len(k) > len(path)]:
+        del spans[key]
+
+
+def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> source.Document:
+    doc = source.read(path)
+    if not isinstance(doc.data, dict):
+        return doc  # parse() reports DLS105
+    bases = doc.data.get("extends")
+    if bases is None:
+        return doc
+    names = bases if isinstance(bases, list) else [bases]
+    merged: source.Document | None = None
+    for index, name in enumerate(names):
+        where = ("extends", index) if isinstance(bases, list) else ("extends",)
+        if not isinstance(name, str):
+            continue  # parse() reports the wrong type
+        target = (path.parent / name).resolve()
+        if target in chain or target == path.resolve():
+            cycle = " -> ".join(p.name for p in (*chain, path.resolve(), target))
+            doc.diagnostics.append(
+                make(
+                    "DLS106",
+                    f"'extends' makes a cycle: {cycle}",
+                    doc.span(where),
+                    "a base spec must not extend, directly or not, the spec that extends it",
+                )
+            )
+            continue
+        if not target.is_file():
+            doc.diagnostics.append(
+                make("DLS107", f"cannot extend '{name}': no such file", doc.span(where))
+            )
+            continue
+        try:
+            base = _read_with_bases(target, (*chain, path.resolve()))
+        except SpecError as error:
+            doc.diagnostics.extend(error.diagnostics)
+            continue
+        merged = base if merged is None else _merge(merged, base)
+    if merged is None or not isinstance(merged.data, dict):
+        return doc
+    result = _merge(merged, doc)
+    result.data.pop("extends", None)  # resolved: the stored spec stands alone
+    return result
+
+
+# -- --set overrides -------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _apply_override(doc: source.Document, text: str) -> None:
+    """Apply one ``dotted.path=value`` override (the value is YAML) to the document."""
+    file = "--set"
+    dotted, sep, raw = text.partition("=")
+    if not sep or not dotted.strip():
+        doc.diagnostics.append(
+            make(
+                "DLS108",
+                f"override '{text}' is not PATH=VALUE",
+                Span(file, 1, 1, 1, len(text) + 1),
+                "write e.g. --set training.epochs=5",
+            )
+        )
+        return
+    path: list[Any] = []
+    for match in _SEGMENT.finditer(dotted.strip()):
+        name, index = match.groups()
+        path.append(int(index) if index is not None else int(name) if name.isdigit() else name)
+    value_col = len(dotted) + 2
+    try:
+        value_doc = source.load(raw, file)
+    except SpecError as error:
+        doc.diagnostics.extend(error.diagnostics)
+        return
+    node = doc.data
+    for depth, key in enumerate(path[:-1]):
+        if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        elif isinstance(node, dict) and not isinstance(key, int):
+            node = node.setdefault(key, {})
+        else:
+            doc.diagnostics.append(
+                make(
+                    "DLS108",
+                    f"override path '{dotted}' does not exist past '{'.'.join(map(str, path[: depth + 1]))}'",
+                    Span(file, 1, 1, 1, len(dotted) + 1),
+                )
+            )
+            return
+    last = path[-1]
+    if isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value_doc.data
+    elif isinstance(node, dict):
+        node[last] = value_doc.data
+    else:
+        doc.diagnostics.append(
+            make(
+                "DLS108",
+                f"override path '{dotted}' names no spec field",
+                Span(file, 1, 1, 1, len(dotted) + 1),
+            )
+        )
+        return
+    target = tuple(path)
+    _drop_under(doc.spans, target)
+    _drop_under(doc.key_spans, target)
+    doc.key_spans[target] = Span(file, 1, 1, 1, len(dotted) + 1)
+    for sub, span in value_doc.spans.items():
+        doc.spans[target + sub] = Span(
+            file, 1, span.col + value_col - 1, 1, span.end_col + value_col - 1
+        )
+
+
+# -- public API --------------------------------------------------------------------------------
+
+
+def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> source.Document:
+    """Read a spec file with its ``extends`` bases merged under it and overrides applied.
+
+    Raises:
+        SpecError: the file cannot be read or is not YAML.
+    """
+    doc = _read_with_bases(FilePath(path), ())
+    if overrides and not isinstance(doc.data, dict):
+        return doc
+    for text in overrides:
+        _apply_override(doc, text)
+    return doc
+
+
+def parse(doc: source.Document) -> tuple[Spec, SourceMap]:
+    """Validate a resolved document into a Spec.
+
+    Raises:
+        SpecError: with every diagnostic found: the document's own and the schema's.
+    """
+    diagnostics: list[Diagnostic] = list(doc.diagnostics)
+    source_map = SourceMap(doc)
+    if not isinstance(doc.data, dict):
+        got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
+        diagnostics.append(
+            make(
+                "DLS105",
+                f"expected a mapping of spec sections, got {got}",
+                doc.span(()),
+                "a spec needs at least 'task' and 'model' (see 'dlspec schema')",
+            )
+        )
+        raise SpecError(diagnostics)
+    spec = None
+    try:
+        spec = Spec.model_validate(doc.data)
+    except ValidationError as error:
+        diagnostics.extend(to_diagnostics(error, source_map))
+    if spec is None or has_errors(diagnostics):
+        raise SpecError(diagnostics)
+    if spec.name is None:
+        spec = spec.model_copy(update={"name": FilePath(doc.file).stem})
+    return spec, source_map
+
+
+def load(path: str | FilePath, overrides: Sequence[str] = ()) -> tuple[Spec, SourceMap]:
+    """Resolve and parse a spec file in one step.
+
+    Raises:
+        SpecError: with every diagnostic found.
+    """
+    return parse(resolve(path, overrides))

@@ -1,0 +1,177 @@
+"""The task table: for each task, the output head, its losses and its metrics, as plain data.
+
+The spec's layers are the body; dlspec appends the head that the task's row names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field
+
+from dlspec.base import SpecModel
+from dlspec.choice import bare_name
+from dlspec.layers.layer import Activation
+
+Loss = Literal[
+    "mse",
+    "mae",
+    "huber",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+Metric = Literal["rmse", "mae", "mse", "accuracy", "auc", "precision", "recall", "perplexity"]
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One row of the task table."""
+
+    activation: str  # the head's default activation
+    activations: tuple[str, ...]  # head activations a spec may choose instead
+    losses: tuple[str, ...]  # the default first, then the alternatives
+    metrics: tuple[str, ...]  # metrics compiled by default
+    allowed_metrics: tuple[str, ...]
+    units: str  # where the head's width comes from, for messages and the README
+    size_field: str | None  # the task field that gives the head width when data cannot
+
+
+TASKS: dict[str, TaskRow] = {
+    "regression": TaskRow(
+        activation="linear",
+        activations=("linear", "relu", "softplus", "sigmoid", "tanh", "exponential"),
+        losses=("mse", "mae", "huber"),
+        metrics=("rmse", "mae"),
+        allowed_metrics=("rmse", "mae", "mse"),
+        units="the number of target columns",
+        size_field="outputs",
+    ),
+    "binary": TaskRow(
+        activation="sigmoid",
+        activations=("sigmoid",),
+        losses=("binary_crossentropy",),
+        metrics=("accuracy", "auc"),
+        allowed_metrics=("accuracy", "auc", "precision", "recall"),
+        units="1",
+        size_field=None,
+    ),
+    "multiclass": TaskRow(
+        activation="softmax",
+        activations=("softmax",),
+        losses=("sparse_categorical_crossentropy", "categorical_crossentropy"),
+        metrics=("accuracy",),
+        allowed_metrics=("accuracy",),
+        units="the number of classes",
+        size_field="classes",
+    ),
+    "next_token": TaskRow(
+        activation="softmax",
+        activations=("softmax",),
+        losses=("sparse_categorical_crossentropy",),
+        metrics=("accuracy", "perplexity"),
+        allowed_metrics=("accuracy", "perplexity"),
+        units="the vocabulary size",
+        size_field="vocabulary",
+    ),
+}
+
+
+class _Task(SpecModel):
+    activation: Activation | None = Field(
+        default=None, description="Head activation override; the task table limits the choice."
+    )
+    metrics: list[Metric] | None = Field(
+        default=None, description="Metrics to track instead of the task's defaults."
+    )
+
+    @property
+    def row(self) -> TaskRow:
+        """This task's row of the table."""
+        return TASKS[self.type]  # type: ignore[attr-defined]
+
+    @property
+    def head_activation(self) -> str:
+        """The head's activation: the override, or the table's."""
+        return self.activation or self.row.activation
+
+    @property
+    def head_metrics(self) -> list[str]:
+        """The metrics to compile: the spec's, or the table's defaults."""
+        return list(self.metrics) if self.metrics is not None else list(self.row.metrics)
+
+
+class RegressionTask(_Task):
+    """Predict real values: a linear dense head, mean squared error by default.
+
+    ```yaml
+    task: {type: regression, loss: huber}
+    ```
+    """
+
+    type: Literal["regression"] = Field(description="Task type.")
+    loss: Loss = Field(default="mse", description="Loss: mse (default), mae or huber.")
+    outputs: int | None = Field(
+        default=None, gt=0, description="Head width when the data does not tell it."
+    )
+
+
+class BinaryTask(_Task):
+    """Two classes: a dense(1, sigmoid) head and binary cross-entropy.
+
+    ```yaml
+    task: binary
+    ```
+    """
+
+    type: Literal["binary"] = Field(description="Task type.")
+    loss: Loss = Field(default="binary_crossentropy", description="Loss: binary_crossentropy.")
+    threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="Probability above which a prediction is class 1."
+    )
+
+
+class MulticlassTask(_Task):
+    """K classes: a dense(K, softmax) head and (sparse) categorical cross-entropy.
+
+    ```yaml
+    task: {type: multiclass, classes: 10}
+    ```
+    """
+
+    type: Literal["multiclass"] = Field(description="Task type.")
+    loss: Loss = Field(
+        default="sparse_categorical_crossentropy",
+        description="Loss: sparse_categorical_crossentropy (integer labels, default) or "
+        "categorical_crossentropy (one-hot labels).",
+    )
+    classes: int | None = Field(
+        default=None, ge=2, description="Number of classes when the data does not tell it."
+    )
+
+
+class NextTokenTask(_Task):
+    """Language modelling: a dense(vocabulary, softmax) head at every position.
+
+    ```yaml
+    task: {type: next_token, vocabulary: 5000}
+    ```
+    """
+
+    type: Literal["next_token"] = Field(description="Task type.")
+    loss: Loss = Field(
+        default="sparse_categorical_crossentropy", description="Loss: sparse_categorical_crossentropy."
+    )
+    vocabulary: int | None = Field(
+        default=None, ge=2, description="Vocabulary size when the data does not tell it."
+    )
+
+
+TaskSpec = Annotated[
+    Annotated[
+        RegressionTask | BinaryTask | MulticlassTask | NextTokenTask,
+        Field(discriminator="type"),
+    ],
+    BeforeValidator(bare_name),
+]
