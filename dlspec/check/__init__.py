@@ -1,0 +1,119 @@
+"""Static analysis of a parsed spec: shapes, parameter counts and lint rules; never imports Keras.
+
+    check.run(spec, source_map) -> Inference: every layer's shape and count, the head, and the
+    diagnostics; ``lint`` wraps resolve, parse and run for one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dlspec import spec as spec_module
+from dlspec.base import Params, Shape, format_shape
+from dlspec.check import shapes, tasks, training
+from dlspec.check.data import DataInfo, describe
+from dlspec.check.shapes import LayerInfo
+from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
+from dlspec.located import SourceMap
+from dlspec.spec import Spec
+
+__all__ = ["DataInfo", "Inference", "LayerInfo", "lint", "run"]
+
+
+@dataclass
+class Inference:
+    """What static analysis learned: the input, every layer (head last), the diagnostics."""
+
+    input_shape: Shape | None
+    input_dtype: str
+    layers: list[LayerInfo]
+    data: DataInfo
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every layer and the head were inferred (no shape errors)."""
+        return bool(self.layers) and self.layers[-1].kind == "dense" and self.layers[-1].name == "head"
+
+    @property
+    def params(self) -> Params:
+        """Total parameters of the inferred layers."""
+        total = Params()
+        for row in self.layers:
+            total = total + row.params
+        return total
+
+
+def _input(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Shape | None, str, list[Diagnostic]]:
+    given = spec.model.input
+    if given is None:
+        if data.shape is None and not data.known_at_load:
+            return None, data.dtype, [
+                make(
+                    "DLS305",
+                    "the input shape is not given and the data source does not tell it",
+                    source_map.locate(("model",)),
+                    "add model.input, e.g. 'input: [28, 28, 1]'",
+                )
+            ]
+        return data.shape, data.dtype, []
+    shape = tuple(given.shape)
+    if data.shape is not None and (
+        len(shape) != len(data.shape)
+        or any(a is not None and b is not None and a != b for a, b in zip(shape, data.shape))
+    ):
+        return shape, given.dtype, [
+            make(
+                "DLS306",
+                f"model.input is {format_shape(shape)}, but the data gives {format_shape(data.shape)}",
+                source_map.locate(("model", "input")),
+                "remove model.input to take the shape from the data",
+            )
+        ]
+    return shape, given.dtype, []
+
+
+def run(spec: Spec, source_map: SourceMap) -> Inference:
+    """Infer shapes and counts and apply every lint rule; diagnostics are sorted by place."""
+    data, diagnostics = describe(spec.data, source_map)
+    shape, dtype, found = _input(spec, data, source_map)
+    diagnostics += found
+    rows: list[LayerInfo] = []
+    if shape is not None:
+        state = shapes.Walk(source_map, data)
+        rows, body = shapes.walk(list(spec.model.layers), shape, dtype, state, ("model", "layers"))
+        diagnostics += state.diagnostics
+        if body is not None:
+            head, found = tasks.head(spec, body, data, source_map)
+            diagnostics += found
+            if head is not None:
+                rows.append(head)
+        diagnostics += training.layer_warnings(spec, rows, data, source_map)
+    diagnostics += tasks.rules(spec, data, source_map)
+    diagnostics += training.rules(spec, data, source_map)
+    return Inference(shape, dtype, rows, data, sort(diagnostics))
+
+
+def lint(path: str | Path, overrides: Sequence[str] = ()) -> list[Diagnostic]:
+    """Every diagnostic for one spec file: YAML, schema and static checks."""
+    try:
+        spec, source_map = spec_module.load(path, overrides)
+    except SpecError as error:
+        return sort(error.diagnostics)
+    inference = run(spec, source_map)
+    return sort(source_map.doc.diagnostics + inference.diagnostics)
+
+
+def analyse(path: str | Path, overrides: Sequence[str] = ()) -> tuple[Spec, SourceMap, Inference]:
+    """Load a spec and infer it, raising when anything is an error.
+
+    Raises:
+        SpecError: with every diagnostic when any of them is an error.
+    """
+    spec, source_map = spec_module.load(path, overrides)
+    inference = run(spec, source_map)
+    if has_errors(inference.diagnostics):
+        raise SpecError(inference.diagnostics)
+    return spec, source_map, inference
