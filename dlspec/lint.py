@@ -1,0 +1,128 @@
+"""``dlspec lint``: find spec files, check each, and render the findings as text, JSON or
+GitHub annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from dlspec import check
+from dlspec.diagnostics import Diagnostic, Severity
+
+MAX_SHOWN = 50
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LintResult:
+    """Findings over a set of files."""
+
+    files: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        """How many findings are warnings."""
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+    def exit_code(self, strict: bool) -> int:
+        """0 clean, 1 findings (warnings only under ``strict``), 2 unreadable input."""
+        if self.missing or any(d.code == "DLS104" for d in self.diagnostics):
+            return 2
+        if self.errors or (strict and self.warnings):
+            return 1
+        return 0
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Spec files named by ``paths`` (folders searched recursively) and paths that don't exist."""
+    files: list[Path] = []
+    missing: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in SUFFIXES
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(path)
+    return files, missing
+
+
+def run(paths: Sequence[Path], overrides: Sequence[str] = ()) -> LintResult:
+    """Lint every spec file under ``paths``."""
+    files, missing = collect(paths)
+    result = LintResult(files=files, missing=missing)
+    for file in files:
+        result.diagnostics.extend(check.lint(file, overrides))
+    return result
+
+
+def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
+    """Print the findings: ``text`` (with source excerpts on a terminal), ``json`` or ``github``."""
+    for path in result.missing:
+        err.print(f"dlspec lint: no such file or folder: {path}", markup=False, highlight=False)
+    shown = result.diagnostics[:MAX_SHOWN] if fmt == "text" else result.diagnostics
+    for diagnostic in shown:
+        if fmt == "json":
+            out.out(diagnostic.to_json(), highlight=False)
+        elif fmt == "github":
+            out.out(diagnostic.to_github(), highlight=False)
+        else:
+            _text(diagnostic, out)
+    if fmt != "text":
+        return
+    hidden = len(result.diagnostics) - len(shown)
+    if hidden:
+        out.out(f"... and {hidden} more", highlight=False)
+    files = len(result.files)
+    summary = (
+        f"{result.errors} error{'s' * (result.errors != 1)}, "
+        f"{result.warnings} warning{'s' * (result.warnings != 1)} in "
+        f"{files} file{'s' * (files != 1)}"
+    )
+    err.print(summary if result.diagnostics else f"{files} file{'s' * (files != 1)} clean")
+
+
+def _text(diagnostic: Diagnostic, out: Console) -> None:
+    if not out.is_terminal:
+        out.out(diagnostic.format(), highlight=False)
+        return
+    s = diagnostic.span
+    style = "bold red" if diagnostic.severity is Severity.ERROR else "bold yellow"
+    head = Text(f"{s.file}:{s.line}:{s.col}: ")
+    head.append(f"{diagnostic.severity.value}[{diagnostic.code}]", style=style)
+    head.append(f": {diagnostic.message}")
+    out.print(head)
+    line = _source_line(s.file, s.line)
+    if line is not None:
+        width = max(1, (s.end_col - s.col) if s.end_line == s.line else len(line) - s.col + 1)
+        out.print(Text(f"  {s.line:>4} | {line}", style="dim"))
+        out.print(Text(f"       | {' ' * (s.col - 1)}{'^' * width}", style=style))
+    if diagnostic.hint:
+        out.print(Text(f"  hint: {diagnostic.hint}", style="cyan"))
+
+
+def _source_line(file: str, number: int) -> str | None:
+    try:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[number - 1].rstrip() if 0 < number <= len(lines) else None
