@@ -12,9 +12,13 @@ Shape = tuple[int | None, ...]
 
 
 class SpecModel(BaseModel):
-    """Base of every spec model: unknown keys are errors and parsed specs never change."""
+    """Base of every spec model: unknown keys are errors and parsed specs never change.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+    Strict: YAML already gives numbers and booleans their types, so ``units: true`` or
+    ``epochs: "10"`` is a mistake to report, not a value to coerce.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ duplicate keys are errors, where PyYAML alone would silently keep the last one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -49,6 +50,17 @@ class Document:
     def key_span(self, path: Path) -> Span:
         """The span of the key whose value is at ``path`` (the value's own span for an index)."""
         return self.key_spans.get(path) or self.span(path)
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, reading ``1e-3`` as a float as YAML 1.2 does (YAML 1.1 wants ``1.0e-3``)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def _span(file: str, node: Node) -> Span:
@@ -117,10 +129,10 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        merged: dict[Any, Any] = {}
+        merges: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merged.update(self.merge(value_node, path))
+                merges.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
                 self.error("DLS101", "a mapping key must be a plain value", key_node)
@@ -137,20 +149,30 @@ class _Builder:
                 continue
             self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
             result[key] = self.value(value_node, (*path, key))
-        return {**{k: v for k, v in merged.items() if k not in result}, **result}
+        # Keys written here win over merged ones wherever '<<' stands, and so do their spans.
+        merged: dict[Any, Any] = {}
+        for merge in merges:
+            merged.update(self.merge(merge, path, result))
+        return {**merged, **result}
 
-    def merge(self, node: Node, path: Path) -> dict[Any, Any]:
-        """The keys of a ``<<: *anchor`` merge (a mapping or a list of mappings)."""
+    def merge(self, node: Node, path: Path, explicit: dict[Any, Any]) -> dict[Any, Any]:
+        """The keys of a ``<<: *anchor`` merge (a mapping or a list of mappings).
+
+        Keys in ``explicit`` (written in the mapping itself) are skipped; in a list, an earlier
+        mapping's key wins over a later one's.
+        """
         sources = node.value if isinstance(node, SequenceNode) else [node]
         merged: dict[Any, Any] = {}
-        for source in reversed(sources):
+        for source in sources:
             if not isinstance(source, MappingNode):
                 self.error("DLS101", "'<<' merges only mappings", source)
                 continue
             for key_node, value_node in source.value:
                 if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
                     key = self.scalar(key_node)
-                    self.doc.key_spans.setdefault((*path, key), _span(self.file, key_node))
+                    if key in explicit or key in merged:
+                        continue
+                    self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
                     merged[key] = self.value(value_node, (*path, key))
         return merged
 
@@ -162,7 +184,7 @@ def load(text: str, file: str) -> Document:
         SpecError: the text is not YAML (DLS101), or holds several documents.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -189,7 +211,7 @@ def load(text: str, file: str) -> Document:
 
 
 def _syntax_hint(problem: str) -> str | None:
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "indent with spaces, never tabs"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted"
@@ -210,11 +232,15 @@ def read(path: str | FilePath) -> Document:
     except FileNotFoundError:
         raise SpecError([make("DLS104", "no such file", Span.point(name))]) from None
     except IsADirectoryError:
-        raise SpecError([make("DLS104", "is a folder, not a spec file", Span.point(name))]) from None
+        raise SpecError(
+            [make("DLS104", "is a folder, not a spec file", Span.point(name))]
+        ) from None
     except UnicodeDecodeError as error:
         raise SpecError(
             [make("DLS104", f"not UTF-8 text ({error.reason})", Span.point(name))]
         ) from None
     except OSError as error:
-        raise SpecError([make("DLS104", f"cannot read: {error.strerror}", Span.point(name))]) from None
+        raise SpecError(
+            [make("DLS104", f"cannot read: {error.strerror}", Span.point(name))]
+        ) from None
     return load(text, name)

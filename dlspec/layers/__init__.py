@@ -111,6 +111,8 @@ def normalize(value: Any) -> Any:
     cls = BY_KIND.get(kind) if isinstance(kind, str) else None
     if args is None or cls is None:
         normalized: dict[str, Any] = {}
+    elif isinstance(args, dict) and _is_nested_shorthand(cls, args):
+        normalized = {cls.MAIN: args}  # type: ignore[dict-item]
     elif isinstance(args, dict):
         if "kind" in args:
             raise PydanticCustomError(
@@ -129,6 +131,14 @@ def normalize(value: Any) -> Any:
         normalized["name"] = value["name"]
     normalized["kind"] = kind
     return normalized
+
+
+def _is_nested_shorthand(cls: type[LayerSpec], args: dict[Any, Any]) -> bool:
+    """``bidirectional: {lstm: 64}``: the mapping is the wrapped layer item itself."""
+    if cls.MAIN is None or len(args) != 1:
+        return False
+    (key,) = args
+    return key in BY_KIND and key not in cls.model_fields
 
 
 LayerItem = Annotated[

@@ -42,7 +42,7 @@ def projection_stride(shape: Shape, target: Shape) -> int | None:
     if len(shape) not in (2, 3) or any(d is None for d in (*spatial, *goal)):
         return None
     for stride in range(2, max(spatial) + 1):  # type: ignore[type-var]
-        if all(math.ceil(s / stride) == g for s, g in zip(spatial, goal)):  # type: ignore[operator]
+        if all(math.ceil(s / stride) == g for s, g in zip(spatial, goal, strict=True)):  # type: ignore[operator]
             return stride
     return None
 
