@@ -135,6 +135,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS322": ("data-task-mismatch", "a data source whose targets do not fit the task"),
     "DLS323": ("bad-validation", "a validation scheme that cannot work with this data"),
     "DLS324": ("duplicate-layer-name", "two layers with the same name"),
+    "DLS325": ("unsupported-arguments", "layer arguments that Keras cannot combine"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

@@ -53,7 +53,7 @@ class BidirectionalSpec(LayerSpec):
                 f"bidirectional already reads the sequence backwards, so its {self.layer.kind} "
                 "cannot set go_backwards",
                 "remove go_backwards from the wrapped layer",
-                code="DLS209",
+                code="DLS325",
                 at=("layer",),
             )
 

@@ -58,7 +58,7 @@ class Conv1DSpec(LayerSpec):
                 f"conv1d cannot combine strides {self.strides} with "
                 f"dilation_rate {self.dilation_rate}",
                 "set strides or dilation_rate to 1 (Keras allows only one of them above 1)",
-                code="DLS209",
+                code="DLS325",
             )
         steps = window_output(
             "conv1d",

@@ -66,7 +66,7 @@ class Conv2DSpec(LayerSpec):
                 f"conv2d cannot combine strides {show(strides)} with "
                 f"dilation_rate {show(dilation)}",
                 "set strides or dilation_rate to 1 (Keras allows only one of them above 1)",
-                code="DLS209",
+                code="DLS325",
             )
         sides = window_output(
             "conv2d", shape[:-1], pair(self.kernel_size), strides, self.padding, dilation

@@ -1,0 +1,131 @@
+"""The light commands through the CLI: lint, summary, schema, --help, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dlspec.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"
+runner = CliRunner()
+
+BROKEN = """\
+task: multiclass
+model:
+  input: [4]
+  layers:
+    - dens: {units: 16}
+"""
+WARNING_ONLY = """\
+task: {type: multiclass, classes: 3}
+model:
+  input: [4]
+  layers:
+    - dropout: 0.0
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_lint_clean_folder_exits_0() -> None:
+    result = runner.invoke(app, ["lint", str(SPECS)])
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_error_exits_1_with_located_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", BROKEN)
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:5:7: error[DLS203]: unknown layer kind 'dens'" in result.stdout
+    assert "  hint: did you mean 'dense'?" in result.stdout
+
+
+def test_lint_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    path = _write(tmp_path, "warn.yaml", WARNING_ONLY)
+    assert runner.invoke(app, ["lint", str(path)]).exit_code == 0
+    strict = runner.invoke(app, ["lint", "--strict", str(path)])
+    assert strict.exit_code == 1
+    assert "warning[DLS314]" in strict.stdout
+
+
+def test_lint_json_is_one_object_per_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", BROKEN)
+    result = runner.invoke(app, ["lint", "--format", "json", str(path)])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["line"], d["col"], d["code"]) for d in lines] == [(5, 7, "DLS203")]
+    assert set(lines[0]) == {
+        "file", "line", "col", "end_line", "end_col", "severity", "code", "message", "hint"
+    }
+
+
+def test_lint_github_annotations(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", BROKEN)
+    result = runner.invoke(app, ["lint", "--format", "github", str(path)])
+    assert result.stdout.startswith(f"::error file={path},line=5,col=7,")
+    assert "title=DLS203::unknown layer kind 'dens'" in result.stdout
+
+
+def test_lint_missing_path_and_bad_format_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["lint", str(tmp_path / "nope.yaml")]).exit_code == 2
+    assert runner.invoke(app, ["lint", "--format", "xml", str(SPECS)]).exit_code == 2
+
+
+def test_lint_set_override_is_located(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["lint", str(SPECS / "iris_mlp.yaml"), "--set", "training.epochs=zero"]
+    )
+    assert result.exit_code == 1
+    assert "--set:1:17: error[DLS204]: expected an integer, got 'zero'" in result.stdout
+
+
+def test_lint_prints_at_most_50_findings(tmp_path: Path) -> None:
+    layers = "".join(f"    - dens{i}\n" for i in range(60))
+    path = _write(tmp_path, "many.yaml", f"task: binary\nmodel:\n  input: [4]\n  layers:\n{layers}")
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.stdout.count("error[DLS203]") == 50
+    assert "... and 10 more" in result.stdout
+
+
+def test_summary_table_shows_every_layer_and_total() -> None:
+    result = runner.invoke(app, ["summary", str(SPECS / "lenet5.yaml")])
+    assert result.exit_code == 0, result.output
+    for name in ("conv2d_1", "average_pooling2d_2", "flatten_1", "dense_2", "head", "61,706"):
+        assert name in result.stdout
+
+
+def test_summary_json_shape() -> None:
+    result = runner.invoke(app, ["summary", str(SPECS / "iris_mlp.yaml"), "--json"])
+    data = json.loads(result.stdout)
+    assert [layer["name"] for layer in data["layers"]] == ["dense_1", "dropout_1", "head"]
+    assert data["layers"][-1] == {"name": "head", "kind": "dense", "output_shape": [3], "params": 51}
+    assert data["total_params"] == data["trainable_params"] == 4 * 16 + 16 + 16 * 3 + 3
+
+
+def test_summary_of_broken_spec_exits_1(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bad.yaml", BROKEN)
+    result = runner.invoke(app, ["summary", str(path)])
+    assert result.exit_code == 1
+    assert "DLS203" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_schema_is_json_with_every_section() -> None:
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.stdout)
+    assert set(schema["properties"]) >= {
+        "dlspec", "name", "data", "task", "model", "optimizer", "training", "validation"
+    }
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    for command in ("lint", "summary", "schema", "train"):
+        assert command in result.stdout
