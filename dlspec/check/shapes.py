@@ -34,11 +34,21 @@ class Walk:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     names: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    block: str | None = None  # the enclosing block's name, inside a residual body
 
     def name(self, layer: LayerSpec, path: tuple[Any, ...]) -> str:
+        """The Keras layer name: the spec's own, else the kind with a counter.
+
+        Inside a block the default is ``<block>_<kind>_<position>``, as the block builds it.
+        """
         kind = kind_of(type(layer))
         self.counters[kind] = self.counters.get(kind, 0) + 1
-        name = layer.name or f"{kind}_{self.counters[kind]}"
+        if layer.name:
+            name = layer.name
+        elif self.block:
+            name = f"{self.block}_{kind}_{path[-1] + 1}"
+        else:
+            name = f"{kind}_{self.counters[kind]}"
         if name in self.names:
             first = self.source_map.locate(self.names[name])
             self.diagnostics.append(
@@ -102,16 +112,20 @@ def walk(
             return rows, None
         children: list[LayerInfo] = []
         if isinstance(layer, ResidualSpec):
-            children, _ = walk(layer.sublayers(), shape, dtype, _child(walk_state), (*path, kind, "layers"))
+            body = _child(walk_state, name)
+            children, _ = walk(layer.sublayers(), shape, dtype, body, (*path, kind, "layers"))
         rows.append(LayerInfo(name, kind, out, params, layer, path, children))
         shape, dtype = out, "float32"
     return rows, shape
 
 
-def _child(parent: Walk) -> Walk:
-    """A walk for a nested body: own names and counters, diagnostics thrown away (the block
-    reports its body's errors itself, located)."""
-    return Walk(parent.source_map, parent.data)
+def _child(parent: Walk, block: str) -> Walk:
+    """A walk for a block's body: names stay unique model-wide, the block reports shape errors.
+
+    The body only runs after the block itself inferred without error, so the body's own shape
+    errors cannot occur twice; a duplicate name inside it is reported like any other.
+    """
+    return Walk(parent.source_map, parent.data, parent.diagnostics, names=parent.names, block=block)
 
 
 def describe_shape(shape: Shape) -> str:
