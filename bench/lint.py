@@ -64,7 +64,9 @@ def generate(folder: Path, count: int) -> None:
         # Half the transformer specs keep an LSTM after global pooling, a shape error, so the
         # bench times specs with findings as well as clean ones.
         if index % 6 == 2:
-            template = template.replace("    - bidirectional: {{layer: {{lstm: {{units: 8}}}}}}\n", "")
+            template = template.replace(
+                "    - bidirectional: {{layer: {{lstm: {{units: 8}}}}}}\n", ""
+            )
         dense = "".join(
             f"    - dense: {{units: {rng.choice([16, 32, 64])}, activation: relu}}\n"
             for _ in range(rng.randint(1, 4))

@@ -1,5 +1,4 @@
-"""``dlspec lint``: find spec files, check each, and render the findings as text, JSON or
-GitHub annotations."""
+"""``dlspec lint``: find spec files, check each, render the findings as text, JSON or GitHub."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ segments that only pydantic sees, and stops at the deepest value that exists.
 
 from __future__ import annotations
 
+import re
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -195,13 +196,13 @@ def _where(loc: tuple[Any, ...], source_map: SourceMap) -> str:
     for key in path:
         node = node[key]
     layers = ("layers", "layer")
-    if len(path) >= 2 and (path[-2] in layers or isinstance(path[-2], int)):
+    # A layer item itself (``- dense: ...``), named by its one kind.
+    if len(path) >= 2 and isinstance(path[-1], int) and path[-2] in layers:
         if isinstance(node, dict) and len([k for k in node if k != "name"]) == 1:
             return f"{next(k for k in node if k != 'name')} layer"
-    if len(path) >= 1 and path[-1] not in ("", None) and isinstance(node, dict):
-        if len(path) >= 2 and path[-2] in layers and not isinstance(path[-1], int):
-            return f"{path[-1]} layer"
-        if isinstance(path[-1], str) and len(path) >= 2 and isinstance(path[-2], int):
+    # A layer's arguments, however written: a mapping, a shorthand value, or nothing.
+    if len(path) >= 2 and isinstance(path[-1], str):
+        if isinstance(path[-2], int) or path[-2] in layers:
             return f"{path[-1]} layer"
     if not path:
         return "the spec"
@@ -217,7 +218,7 @@ def to_diagnostics(error: ValidationError, source_map: SourceMap) -> list[Diagno
 
     out: list[Diagnostic] = []
     seen: set[tuple[int, int, str]] = set()
-    for detail in error.errors(include_url=False):
+    for detail in _best_members(error.errors(include_url=False), source_map):
         diag = _one(detail, source_map, Spec)
         place = (diag.span.line, diag.span.col, diag.span.file)
         if place in seen:
@@ -225,6 +226,31 @@ def to_diagnostics(error: ValidationError, source_map: SourceMap) -> list[Diagno
         seen.add(place)
         out.append(diag)
     return out
+
+
+def _best_members(details: list[ErrorDetails], source_map: SourceMap) -> list[ErrorDetails]:
+    """Drop a union member's error about the whole value when another member took the value.
+
+    ``class_weight: {0: -1}`` fails ``'balanced'`` (not a mapping) and the mapping member (a
+    weight below 0); only the second says what is wrong. pydantic names the member in the loc
+    (``('training', 'class_weight', "literal['balanced']")``), a segment the YAML lacks.
+    """
+    locs = [tuple(d["loc"]) for d in details]
+
+    def shadowed(loc: tuple[Any, ...]) -> bool:
+        if not loc or source_map.walk(loc)[1]:
+            return False
+        stem, member = loc[:-1], loc[-1]
+        return any(
+            len(other) > len(loc) and other[: len(stem)] == stem and other[len(stem)] != member
+            for other in locs
+        )
+
+    return [
+        d
+        for d, loc in zip(details, locs, strict=True)
+        if d["type"] == "missing" or not shadowed(loc)
+    ]
 
 
 def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> Diagnostic:
@@ -257,8 +283,7 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
     if kind == "bad_source":
         return make("DLS210", detail["msg"], span, ctx.get("hint"))
     if kind == "literal_error":
-        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).split(",")]
-        expected = [e.replace(" or '", "").strip("'") for e in expected]
+        expected = _choices(str(ctx.get("expected", "")))
         if loc == ("dlspec",):
             return make(
                 "DLS208",
@@ -268,7 +293,7 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
             )
         return make(
             "DLS206",
-            f"expected one of {', '.join(repr(e) for e in expected)}, got {_describe(value)}",
+            f"expected one of {', '.join(map(_quote, expected))}, got {_describe(value)}",
             span,
             did_you_mean(str(value), expected),
         )
@@ -283,8 +308,35 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
         if kind == "int_from_float":
             expected_text = "a whole number"
         return make("DLS204", f"expected {expected_text}, got {_describe(value)}", span)
-    message = detail["msg"]
+    if kind in ("too_short", "too_long"):
+        name = field if isinstance(field, str) else "the list"
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        word = "at least" if kind == "too_short" else "at most"
+        return make(
+            "DLS209",
+            f"expected {name} to hold {word} {bound} item{'s' * (bound != 1)}, "
+            f"got {ctx.get('actual_length')}",
+            span,
+        )
+    if kind == "string_pattern_mismatch":
+        name = field if isinstance(field, str) else "a value"
+        return make(
+            "DLS209",
+            f"expected {name} matching '{ctx.get('pattern')}', got {_describe(value)}",
+            span,
+        )
+    message = detail["msg"].removeprefix("Value error, ")
     return make("DLS209", message[:1].lower() + message[1:], span)
+
+
+def _quote(word: str) -> str:
+    return f"'{word}'"
+
+
+def _choices(expected: str) -> list[str]:
+    """The names in pydantic's ``'a', 'b' or 'c'`` text of expected literals or tags."""
+    quoted = re.findall(r"'([^']*)'", expected)
+    return quoted or [e.strip() for e in re.split(r",| or ", expected) if e.strip()]
 
 
 def _owner_of_extra(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -307,14 +359,31 @@ def _bound_text(kind: str, ctx: dict[str, Any]) -> str:
     return symbol.format(**{k: ctx.get(k) for k in ("gt", "ge", "lt", "le")})
 
 
-_CHOICE_NAMES = {"task": "task", "optimizer": "optimizer", "validation": "validation scheme",
-                 "schedule": "schedule"}
+_CHOICE_NAMES = {
+    "task": "task",
+    "optimizer": "optimizer",
+    "validation": "validation scheme",
+    "schedule": "schedule",
+}
+
+
+def _tags(loc: tuple[Any, ...]) -> list[str]:
+    """The tags a one-of choice at ``loc`` takes (pydantic names none when the tag is missing)."""
+    from dlspec.spec import Spec
+
+    annotation: Any = Spec
+    for segment in loc:
+        annotation = _step(annotation, segment)
+        if annotation is None:
+            return []
+    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    return [str(_literal(m, tag)) for m in models if (tag := _tag_field(m))]
 
 
 def _tag_error(
     kind: str, loc: tuple[Any, ...], ctx: dict[str, Any], source_map: SourceMap
 ) -> Diagnostic:
-    expected = [e.strip().strip("'") for e in str(ctx.get("expected_tags", "")).split(",")]
+    expected = _choices(str(ctx.get("expected_tags", ""))) or _tags(loc)
     tag = ctx.get("tag")
     path, _ = source_map.walk(loc)
     node = source_map.doc.data
@@ -341,7 +410,11 @@ def _tag_error(
             source_map.doc.span(path),
             f"add 'type:' with one of {', '.join(expected)}",
         )
-    span = source_map.doc.span((*path, "type")) if isinstance(node, dict) else source_map.doc.span(path)
+    span = (
+        source_map.doc.span((*path, "type"))
+        if isinstance(node, dict)
+        else source_map.doc.span(path)
+    )
     return make(
         "DLS206",
         f"unknown {what} '{tag}': expected one of {', '.join(expected)}",

@@ -1,6 +1,4 @@
-"""Spec sections other than the layers, the task and the optimizer: data, model, training,
-validation.
-"""
+"""Spec sections besides layers, task and optimizer: data, model, training and validation."""
 
 from __future__ import annotations
 

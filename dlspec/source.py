@@ -56,11 +56,16 @@ class _Loader(yaml.SafeLoader):
     """The safe loader, reading ``1e-3`` as a float as YAML 1.2 does (YAML 1.1 wants ``1.0e-3``)."""
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper, quoting the strings ``_Loader`` would read as floats (``'1e5'``)."""
+
+
+for _yaml in (_Loader, _Dumper):
+    _yaml.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+        list("-+0123456789"),
+    )
 
 
 def _span(file: str, node: Node) -> Span:
@@ -124,8 +129,14 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except ConstructorError as error:
-            self.error("DLS101", f"cannot read this value: {error.problem}", node)
-            return None
+            problem = error.problem
+        except (ValueError, KeyError, AttributeError):
+            # PyYAML's constructors fail this way on a core tag the text does not fit:
+            # '!!int x' (ValueError), '!!bool x' (KeyError), '!!timestamp x' (AttributeError).
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            problem = f"'{node.value}' is not a valid {tag}"
+        self.error("DLS101", f"cannot read this value: {problem}", node)
+        return None
 
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -159,7 +170,7 @@ class _Builder:
         """The keys of a ``<<: *anchor`` merge (a mapping or a list of mappings).
 
         Keys in ``explicit`` (written in the mapping itself) are skipped; in a list, an earlier
-        mapping's key wins over a later one's.
+        mapping's key wins over a later one's, and a merged mapping's own keys over its merges.
         """
         sources = node.value if isinstance(node, SequenceNode) else [node]
         merged: dict[Any, Any] = {}
@@ -167,13 +178,27 @@ class _Builder:
             if not isinstance(source, MappingNode):
                 self.error("DLS101", "'<<' merges only mappings", source)
                 continue
+            if id(source) in self.active:
+                self.error("DLS101", "an alias refers to a node that contains it", source)
+                continue
+            nested: list[Node] = []
             for key_node, value_node in source.value:
-                if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
-                    key = self.scalar(key_node)
-                    if key in explicit or key in merged:
-                        continue
-                    self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
-                    merged[key] = self.value(value_node, (*path, key))
+                if key_node.tag == _MERGE:
+                    nested.append(value_node)
+                    continue
+                if not isinstance(key_node, ScalarNode):
+                    continue  # reported where the anchored mapping itself is read
+                key = self.scalar(key_node)
+                if key in explicit or key in merged:
+                    continue
+                self.doc.key_spans[(*path, key)] = _span(self.file, key_node)
+                merged[key] = self.value(value_node, (*path, key))
+            self.active.add(id(source))
+            try:
+                for inner in nested:
+                    merged.update(self.merge(inner, path, {**explicit, **merged}))
+            finally:
+                self.active.discard(id(source))
         return merged
 
 
@@ -208,6 +233,14 @@ def load(text: str, file: str) -> Document:
         return builder.doc
     builder.doc.data = builder.value(root, ())
     return builder.doc
+
+
+def dump(data: Any) -> str:
+    """YAML text that ``load`` reads back as ``data`` (plain data), keys in their order.
+
+    ``yaml.safe_dump`` writes the string ``'1e5'`` bare, which ``load`` reads as a float.
+    """
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def _syntax_hint(problem: str) -> str | None:

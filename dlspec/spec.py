@@ -1,12 +1,14 @@
 """The root Spec, and turning spec files into it: ``extends``, ``--set`` overrides, parsing.
 
-    source.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + SourceMap
+source.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + SourceMap
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
@@ -15,6 +17,7 @@ from pydantic import Field, ValidationError
 from dlspec import source
 from dlspec.base import SpecModel
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
+from dlspec.layers import BY_KIND
 from dlspec.located import SourceMap, to_diagnostics
 from dlspec.optimizers import AdamSpec, OptimizerSpec
 from dlspec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
@@ -87,9 +90,7 @@ def _merge(base: source.Document, child: source.Document) -> source.Document:
             _drop_under(key_spans, path)
     spans.update(child.spans)
     key_spans.update(child.key_spans)
-    return source.Document(
-        data, child.file, spans, key_spans, base.diagnostics + child.diagnostics
-    )
+    return source.Document(data, child.file, spans, key_spans, base.diagnostics + child.diagnostics)
 
 
 def _get(data: Any, path: tuple[Any, ...]) -> Any:
@@ -116,7 +117,10 @@ def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> source.Docu
         where = ("extends", index) if isinstance(bases, list) else ("extends",)
         if not isinstance(name, str):
             continue  # parse() reports the wrong type
-        target = (path.parent / name).resolve()
+        # Read the base by the path as written (relative stays relative, so its diagnostics
+        # and spans name it as the user does); compare resolved paths to find cycles.
+        base_path = FilePath(os.path.normpath(path.parent / name))
+        target = base_path.resolve()
         if target in chain or target == path.resolve():
             cycle = " -> ".join(p.name for p in (*chain, path.resolve(), target))
             doc.diagnostics.append(
@@ -134,9 +138,20 @@ def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> source.Docu
             )
             continue
         try:
-            base = _read_with_bases(target, (*chain, path.resolve()))
+            base = _read_with_bases(base_path, (*chain, path.resolve()))
         except SpecError as error:
             doc.diagnostics.extend(error.diagnostics)
+            continue
+        if not isinstance(base.data, dict):
+            got = "an empty file" if base.data is None else f"a {type(base.data).__name__}"
+            doc.diagnostics.extend(base.diagnostics)
+            doc.diagnostics.append(
+                make(
+                    "DLS105",
+                    f"cannot extend '{name}': expected a mapping of spec sections, got {got}",
+                    doc.span(where),
+                )
+            )
             continue
         merged = base if merged is None else _merge(merged, base)
     if merged is None or not isinstance(merged.data, dict):
@@ -149,6 +164,7 @@ def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> source.Docu
 # -- --set overrides -------------------------------------------------------------------------
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*")
 
 
 def _apply_override(doc: source.Document, text: str) -> None:
@@ -165,6 +181,17 @@ def _apply_override(doc: source.Document, text: str) -> None:
             )
         )
         return
+    path_span = Span(file, 1, 1, 1, len(dotted) + 1)
+    if not _PATH.fullmatch(dotted.strip()):
+        doc.diagnostics.append(
+            make(
+                "DLS108",
+                f"override path '{dotted}' is not dotted names with [index]es",
+                path_span,
+                "write e.g. --set model.layers[0].dense.units=32",
+            )
+        )
+        return
     path: list[Any] = []
     for match in _SEGMENT.finditer(dotted.strip()):
         name, index = match.groups()
@@ -173,21 +200,27 @@ def _apply_override(doc: source.Document, text: str) -> None:
     try:
         value_doc = source.load(raw, file)
     except SpecError as error:
-        doc.diagnostics.extend(error.diagnostics)
+        doc.diagnostics.extend(_shifted(d, value_col - 1) for d in error.diagnostics)
         return
+    doc.diagnostics.extend(_shifted(d, value_col - 1) for d in value_doc.diagnostics)
     node = doc.data
     for depth, key in enumerate(path[:-1]):
         if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            if isinstance(node[key], str) and node[key] == path[depth + 1]:
+                node[key] = {node[key]: None}  # a bare kind ('- flatten') gains arguments
             node = node[key]
         elif isinstance(node, dict) and not isinstance(key, int):
-            node = node.setdefault(key, {})
+            if key in BY_KIND and not isinstance(node.get(key), dict):
+                _expand_shorthand(node, key)
+            if key not in node:  # a section the file leaves out: the override creates it
+                node[key] = {}
+                doc.spans[tuple(path[: depth + 1])] = path_span
+                doc.key_spans[tuple(path[: depth + 1])] = path_span
+            node = node[key]
         else:
+            past = f" past '{_dotted(path[:depth])}'" if depth else ""
             doc.diagnostics.append(
-                make(
-                    "DLS108",
-                    f"override path '{dotted}' does not exist past '{'.'.join(map(str, path[: depth + 1]))}'",
-                    Span(file, 1, 1, 1, len(dotted) + 1),
-                )
+                make("DLS108", f"override path '{dotted}' does not exist{past}", path_span)
             )
             return
     last = path[-1]
@@ -197,21 +230,43 @@ def _apply_override(doc: source.Document, text: str) -> None:
         node[last] = value_doc.data
     else:
         doc.diagnostics.append(
-            make(
-                "DLS108",
-                f"override path '{dotted}' names no spec field",
-                Span(file, 1, 1, 1, len(dotted) + 1),
-            )
+            make("DLS108", f"override path '{dotted}' names no spec field", path_span)
         )
         return
     target = tuple(path)
     _drop_under(doc.spans, target)
     _drop_under(doc.key_spans, target)
-    doc.key_spans[target] = Span(file, 1, 1, 1, len(dotted) + 1)
+    doc.key_spans[target] = path_span
     for sub, span in value_doc.spans.items():
-        doc.spans[target + sub] = Span(
-            file, 1, span.col + value_col - 1, 1, span.end_col + value_col - 1
-        )
+        doc.spans[target + sub] = _shift(span, value_col - 1)
+
+
+def _expand_shorthand(item: dict[Any, Any], kind: str) -> None:
+    """``dropout: 0.1`` -> ``dropout: {rate: 0.1}``, so an override can reach one argument."""
+    value, main = item.get(kind), BY_KIND[kind].MAIN
+    if value is None:
+        item[kind] = {}
+    elif main is not None and not isinstance(value, list | dict) or kind == "residual":
+        item[kind] = {main: value}
+
+
+def _dotted(path: list[Any]) -> str:
+    """A path as ``--set`` takes it: ``model.layers[0].dense``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def _shift(span: Span, cols: int) -> Span:
+    """A span in an override's value, moved to where the value stands in PATH=VALUE."""
+    start = span.col + cols if span.line == 1 else span.col
+    end = span.end_col + cols if span.end_line == 1 else span.end_col
+    return Span(span.file, span.line, start, span.end_line, end)
+
+
+def _shifted(diagnostic: Diagnostic, cols: int) -> Diagnostic:
+    return replace(diagnostic, span=_shift(diagnostic.span, cols))
 
 
 # -- public API --------------------------------------------------------------------------------
@@ -254,12 +309,19 @@ def parse(doc: source.Document) -> tuple[Spec, SourceMap]:
     try:
         spec = Spec.model_validate(doc.data)
     except ValidationError as error:
-        diagnostics.extend(to_diagnostics(error, source_map))
+        # A value the loader could not read (an unsafe tag, a bad scalar) stands as null; its
+        # own diagnostic says why, so a schema complaint about that null would only mislead.
+        unread = {_place(d) for d in doc.diagnostics if d.code in ("DLS101", "DLS103")}
+        diagnostics.extend(d for d in to_diagnostics(error, source_map) if _place(d) not in unread)
     if spec is None or has_errors(diagnostics):
         raise SpecError(diagnostics)
     if spec.name is None:
         spec = spec.model_copy(update={"name": FilePath(doc.file).stem})
     return spec, source_map
+
+
+def _place(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    return diagnostic.span.file, diagnostic.span.line, diagnostic.span.col
 
 
 def load(path: str | FilePath, overrides: Sequence[str] = ()) -> tuple[Spec, SourceMap]:

@@ -1,7 +1,7 @@
 """Static analysis of a parsed spec: shapes, parameter counts and lint rules; never imports Keras.
 
-    check.run(spec, source_map) -> Inference: every layer's shape and count, the head, and the
-    diagnostics; ``lint`` wraps resolve, parse and run for one file.
+``run(spec, source_map)`` gives an Inference (every layer's shape and count, the head, the
+diagnostics); ``lint`` wraps resolve, parse and run for one file; ``analyse`` raises on errors.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Inference:
     @property
     def complete(self) -> bool:
         """True when every layer and the head were inferred (no shape errors)."""
-        return bool(self.layers) and self.layers[-1].kind == "dense" and self.layers[-1].name == "head"
+        return bool(self.layers) and self.layers[-1].name == "head" and self.layers[-1].spec is None
 
     @property
     def params(self) -> Params:
@@ -46,32 +46,46 @@ class Inference:
         return total
 
 
-def _input(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Shape | None, str, list[Diagnostic]]:
+def _input(
+    spec: Spec, data: DataInfo, source_map: SourceMap
+) -> tuple[Shape | None, str, list[Diagnostic]]:
     given = spec.model.input
     if given is None:
         if data.shape is None and not data.known_at_load:
-            return None, data.dtype, [
-                make(
-                    "DLS305",
-                    "the input shape is not given and the data source does not tell it",
-                    source_map.locate(("model",)),
-                    "add model.input, e.g. 'input: [28, 28, 1]'",
-                )
-            ]
+            return (
+                None,
+                data.dtype,
+                [
+                    make(
+                        "DLS305",
+                        "the input shape is not given and the data source does not tell it",
+                        source_map.locate(("model",)),
+                        "add model.input, e.g. 'input: [28, 28, 1]'",
+                    )
+                ],
+            )
         return data.shape, data.dtype, []
     shape = tuple(given.shape)
     if data.shape is not None and (
         len(shape) != len(data.shape)
-        or any(a is not None and b is not None and a != b for a, b in zip(shape, data.shape))
+        or any(
+            a is not None and b is not None and a != b
+            for a, b in zip(shape, data.shape, strict=True)
+        )
     ):
-        return shape, given.dtype, [
-            make(
-                "DLS306",
-                f"model.input is {format_shape(shape)}, but the data gives {format_shape(data.shape)}",
-                source_map.locate(("model", "input")),
-                "remove model.input to take the shape from the data",
-            )
-        ]
+        return (
+            shape,
+            given.dtype,
+            [
+                make(
+                    "DLS306",
+                    f"model.input is {format_shape(shape)}, "
+                    f"but the data gives {format_shape(data.shape)}",
+                    source_map.locate(("model", "input")),
+                    "remove model.input to take the shape from the data",
+                )
+            ],
+        )
     return shape, given.dtype, []
 
 

@@ -61,9 +61,7 @@ def resolve_path(data: DataSpec, spec_file: str) -> Path:
     return path if path.is_absolute() else Path(spec_file).parent / path
 
 
-def describe(
-    data: DataSpec | None, source_map: SourceMap
-) -> tuple[DataInfo, list[Diagnostic]]:
+def describe(data: DataSpec | None, source_map: SourceMap) -> tuple[DataInfo, list[Diagnostic]]:
     """Static facts about ``data`` and any problems found on the way (missing files)."""
     if data is None:
         return DataInfo(), []
@@ -88,7 +86,8 @@ def describe(
                     f"paths are relative to the spec file's folder ({path.parent})",
                 )
             )
-            return DataInfo(), diagnostics
+            # The file would tell the sizes: do not also report them as unknown.
+            return DataInfo(known_at_load=True), diagnostics
         info = replace(_from_file(data, path, tokens, vocabulary), known_at_load=True)
     if data.window is not None:
         info = _windowed(info, data)

@@ -139,7 +139,9 @@ def head(
     return LayerInfo("head", "dense", (*body[:-1], units), params, None, ("task",)), diagnostics
 
 
-def _units(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[int | None, list[Diagnostic]]:
+def _units(
+    spec: Spec, data: DataInfo, source_map: SourceMap
+) -> tuple[int | None, list[Diagnostic]]:
     task = spec.task
     if task.type == "binary":
         return 1, []

@@ -41,20 +41,20 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
             )
         )
     regression = spec.task.type in ("regression", "next_token")
-    if scheme.stratify and regression:
-        out.append(
-            make(
-                "DLS323",
-                f"cannot stratify the {spec.task.type} task's real-valued targets",
-                source_map.locate(("validation", "stratify")),
-                "remove 'stratify'",
-            )
-        )
     if scheme.stratify and scheme.type == "time_series":
         out.append(
             make(
                 "DLS323",
                 "time_series splits keep time order and cannot be stratified",
+                source_map.locate(("validation", "stratify")),
+                "remove 'stratify'",
+            )
+        )
+    elif scheme.stratify and regression:
+        out.append(
+            make(
+                "DLS323",
+                f"cannot stratify the {spec.task.type} task's real-valued targets",
                 source_map.locate(("validation", "stratify")),
                 "remove 'stratify'",
             )

@@ -84,6 +84,16 @@ BY_KIND: dict[str, type[LayerSpec]] = {kind_of(cls): cls for cls in LAYERS}
 RECURRENT_KINDS = ("simple_rnn", "gru", "lstm")
 
 
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if value is None:
+        return "nothing (null)"
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
+
+
 def normalize(value: Any) -> Any:
     """Turn a YAML layer item into ``{"kind": ..., **arguments}`` for the discriminated union.
 
@@ -95,8 +105,9 @@ def normalize(value: Any) -> Any:
     if not isinstance(value, dict):
         raise PydanticCustomError(
             "layer_item",
-            "expected a layer ('kind: {{arguments}}', 'kind: value' or a bare kind), got {got}",
-            {"got": type(value).__name__},
+            "expected a layer ('kind: {args}', 'kind: value' or a bare kind), got {got}",
+            # pydantic formats the template with ctx and has no brace escape: pass them in.
+            {"args": "{arguments}", "got": _describe(value)},
         )
     keys = [k for k in value if k != "name"]
     if len(keys) != 1:

@@ -1,0 +1,348 @@
+"""dlspec.spec: extends, --set overrides, shorthand forms, defaults, and the parse errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlspec import check, spec
+from dlspec.diagnostics import Diagnostic, SpecError
+from dlspec.layers import DenseSpec, DropoutSpec, FlattenSpec
+from dlspec.optimizers import AdamSpec
+from dlspec.sections import EarlyStoppingSpec, HoldoutSpec, InputSpec, KFoldSpec
+from dlspec.tasks import BinaryTask
+
+SPECS = Path(__file__).parent.parent / "specs"
+
+MINIMAL = "task: binary\nmodel:\n  input: [4]\n  layers:\n    - dense: 8\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def errors(path: Path, overrides: tuple[str, ...] = ()) -> list[Diagnostic]:
+    with pytest.raises(SpecError) as caught:
+        spec.load(path, overrides)
+    return caught.value.diagnostics
+
+
+def where(d: Diagnostic) -> tuple[str, str, int, int]:
+    return d.code, Path(d.span.file).name, d.span.line, d.span.col
+
+
+# -- extends -----------------------------------------------------------------------------------
+
+
+def test_extends_relative_to_the_child(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "seed: 7\ndescription: from the base\n")
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\n" + MINIMAL)
+    parsed, _ = spec.load(child)
+    assert parsed.seed == 7
+    assert parsed.description == "from the base"
+    assert parsed.extends is None  # resolved: the stored spec stands alone
+
+
+def test_extends_base_in_a_subfolder_extending_its_own_neighbour(tmp_path: Path) -> None:
+    write(tmp_path, "bases/common.yaml", "seed: 3\n")
+    write(tmp_path, "bases/mlp.yaml", "extends: common.yaml\ndescription: mlp\n")
+    child = write(tmp_path, "exp/child.yaml", "extends: ../bases/mlp.yaml\n" + MINIMAL)
+    parsed, _ = spec.load(child)
+    assert (parsed.seed, parsed.description) == (3, "mlp")
+
+
+def test_extends_a_list_of_bases_later_wins(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "seed: 1\ndescription: a\n")
+    write(tmp_path, "b.yaml", "seed: 2\n")
+    child = write(tmp_path, "child.yaml", "extends: [a.yaml, b.yaml]\n" + MINIMAL)
+    parsed, _ = spec.load(child)
+    assert (parsed.seed, parsed.description) == (2, "a")
+
+
+def test_child_overrides_base(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "seed: 1\n" + MINIMAL)
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\nseed: 9\n")
+    parsed, _ = spec.load(child)
+    assert parsed.seed == 9
+    assert parsed.model.layers == [DenseSpec(kind="dense", units=8)]
+
+
+def test_nested_mappings_merge_key_by_key(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", MINIMAL + "training: {epochs: 50, batch_size: 8}\n")
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\ntraining: {epochs: 5}\n")
+    parsed, _ = spec.load(child)
+    assert (parsed.training.epochs, parsed.training.batch_size) == (5, 8)
+
+
+def test_lists_replace(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", MINIMAL.replace("- dense: 8", "- dense: 8\n    - dropout: 0.1"))
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\nmodel:\n  layers:\n    - dense: 3\n")
+    parsed, source_map = spec.load(child)
+    assert parsed.model.layers == [DenseSpec(kind="dense", units=3)]
+    assert parsed.model.input == InputSpec(shape=[4])  # merged from the base's model
+    # No span survives from the base's longer list.
+    assert ("model", "layers", 1) not in source_map.doc.spans
+
+
+def test_spans_of_inherited_values_point_into_the_base(tmp_path: Path) -> None:
+    write(tmp_path, "bases/base.yaml", "seed: 1\ntraining:\n  epochs: 0\n")
+    child = write(tmp_path, "child.yaml", "extends: bases/base.yaml\n" + MINIMAL)
+    (d,) = errors(child)
+    assert d.code == "DLS205"
+    assert d.span.file == str(tmp_path / "bases" / "base.yaml")
+    assert (d.span.line, d.span.col) == (3, 11)
+
+
+def test_spans_of_overridden_values_point_into_the_child(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "training:\n  epochs: 5\n")
+    child = write(
+        tmp_path, "child.yaml", "extends: base.yaml\n" + MINIMAL + "training:\n  epochs: -1\n"
+    )
+    (d,) = errors(child)
+    assert where(d) == ("DLS205", "child.yaml", 8, 11)
+
+
+def test_base_file_names_stay_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "bases/base.yaml", "seed: -1\n")
+    write(tmp_path, "child.yaml", "extends: bases/base.yaml\n" + MINIMAL)
+    (d,) = errors(Path("child.yaml"))
+    assert d.span.file == str(Path("bases/base.yaml"))
+
+
+def test_extends_cycle_of_two(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "extends: b.yaml\n" + MINIMAL)
+    write(tmp_path, "b.yaml", "extends: a.yaml\nseed: 1\n")
+    (d,) = errors(tmp_path / "a.yaml")
+    assert where(d) == ("DLS106", "b.yaml", 1, 10)
+    assert d.message == "'extends' makes a cycle: a.yaml -> b.yaml -> a.yaml"
+
+
+def test_extends_itself(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "extends: a.yaml\n" + MINIMAL)
+    (d,) = errors(path)
+    assert where(d) == ("DLS106", "a.yaml", 1, 10)
+
+
+def test_extends_missing_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "extends: [nope.yaml]\n" + MINIMAL)
+    (d,) = errors(path)
+    assert where(d) == ("DLS107", "a.yaml", 1, 11)
+    assert d.message == "cannot extend 'nope.yaml': no such file"
+
+
+def test_extends_a_base_that_is_not_a_mapping(tmp_path: Path) -> None:
+    write(tmp_path, "list.yaml", "- seed: 1\n")
+    path = write(tmp_path, "a.yaml", "extends: list.yaml\n" + MINIMAL)
+    (d,) = errors(path)
+    assert where(d) == ("DLS105", "a.yaml", 1, 10)
+    assert "got a list" in d.message
+
+
+def test_extends_a_base_with_a_syntax_error(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "seed: [1\n")
+    path = write(tmp_path, "a.yaml", "extends: base.yaml\n" + MINIMAL)
+    (d,) = errors(path)
+    assert (d.code, Path(d.span.file).name) == ("DLS101", "base.yaml")
+
+
+def test_extends_of_the_wrong_type(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "extends: [3]\n" + MINIMAL)
+    (d,) = errors(path)
+    assert where(d) == ("DLS204", "a.yaml", 1, 11)
+    assert d.message == "expected a string, got 3"
+
+
+# -- --set overrides ---------------------------------------------------------------------------
+
+
+def test_set_applies_with_spans_pointing_to_set() -> None:
+    path = SPECS / "iris_mlp.yaml"
+    parsed, source_map = spec.load(path, ["training.epochs=5"])
+    assert parsed.training.epochs == 5
+    assert source_map.locate(("training", "epochs")).file == "--set"
+    assert source_map.locate(("training", "batch_size")).file == str(path)
+
+
+def test_set_error_points_at_the_value() -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", ("training.epochs=0",))
+    assert (d.code, d.span.file, d.span.line, d.span.col) == ("DLS205", "--set", 1, 17)
+    assert d.span.end_col == 18
+
+
+def test_set_unknown_key_points_at_the_path() -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", ("training.epochz=5",))
+    assert (d.code, d.span.file, d.span.col, d.span.end_col) == ("DLS201", "--set", 1, 16)
+    assert d.hint == "did you mean 'epochs'?"
+
+
+def test_set_new_section_points_at_set() -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", ("nosuch.x=3",))
+    assert (d.code, d.span.file) == ("DLS201", "--set")
+    assert "unknown key 'nosuch'" in d.message
+
+
+@pytest.mark.parametrize(
+    ("override", "check_value"),
+    [
+        ("model.layers[0].dense.units=32", lambda s: s.model.layers[0].units == 32),
+        ("model.layers.0.dense.units=32", lambda s: s.model.layers[0].units == 32),
+        ("model.layers[1]=flatten", lambda s: s.model.layers[1] == FlattenSpec(kind="flatten")),
+        ("training.early_stopping=3", lambda s: s.training.early_stopping.patience == 3),
+        ("optimizer=sgd", lambda s: s.optimizer.type == "sgd"),
+        ("validation={type: holdout}", lambda s: s.validation.type == "holdout"),
+        ("description='a: b'", lambda s: s.description == "a: b"),
+        ("seed=007", lambda s: s.seed == 7),
+        ("training.shuffle=false", lambda s: s.training.shuffle is False),
+        ("optimizer.learning_rate=1e-3", lambda s: s.optimizer.learning_rate == 0.001),
+    ],
+)
+def test_set_values_are_yaml(override: str, check_value) -> None:
+    parsed, _ = spec.load(SPECS / "iris_mlp.yaml", [override])
+    assert check_value(parsed)
+
+
+def test_set_creates_missing_sections(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", MINIMAL)
+    parsed, source_map = spec.load(path, ["training.early_stopping.patience=2"])
+    assert parsed.training.early_stopping == EarlyStoppingSpec(patience=2)
+    assert source_map.locate(("training",)).file == "--set"
+
+
+def test_several_overrides_apply_in_order() -> None:
+    parsed, _ = spec.load(SPECS / "iris_mlp.yaml", ["seed=1", "seed=2"])
+    assert parsed.seed == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("training.epochs", "override 'training.epochs' is not PATH=VALUE"),
+        ("=5", "override '=5' is not PATH=VALUE"),
+        (
+            "model.layers[5].dense.units=3",
+            "override path 'model.layers[5].dense.units' does not exist past 'model.layers'",
+        ),
+        ("training.epochs.x=3", "override path 'training.epochs.x' names no spec field"),
+        ("0.x=1", "override path '0.x' does not exist"),
+        ("[0].x=1", "override path '[0].x' is not dotted names with [index]es"),
+        (
+            "training..epochs=1",
+            "override path 'training..epochs' is not dotted names with [index]es",
+        ),
+    ],
+)
+def test_bad_set_path(override: str, message: str) -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", (override,))
+    assert (d.code, d.span.file, d.span.line, d.span.col) == ("DLS108", "--set", 1, 1)
+    assert d.message == message
+
+
+def test_bad_set_path_through_lint() -> None:
+    diagnostics = check.lint(SPECS / "iris_mlp.yaml", overrides=["training..=1", "seed"])
+    assert [d.code for d in diagnostics] == ["DLS108", "DLS108"]
+
+
+def test_set_syntax_error_in_value_is_located_in_the_value() -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", ("training.epochs=[1",))
+    assert (d.code, d.span.file, d.span.line, d.span.col) == ("DLS101", "--set", 1, 19)
+
+
+def test_set_unsafe_tag_in_value() -> None:
+    (d,) = errors(SPECS / "iris_mlp.yaml", ("seed=!!python/name:os.getpid",))
+    assert (d.code, d.span.file, d.span.col) == ("DLS103", "--set", 6)
+
+
+# -- unreadable files --------------------------------------------------------------------------
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    (d,) = check.lint(tmp_path / "missing.yaml")
+    assert (d.code, d.message, d.span.line, d.span.col) == ("DLS104", "no such file", 1, 1)
+
+
+def test_unreadable_folder(tmp_path: Path) -> None:
+    (d,) = check.lint(tmp_path)
+    assert d.code == "DLS104"
+
+
+def test_unreadable_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(b"\xff\xfe\x00task")
+    (d,) = check.lint(path)
+    assert d.code == "DLS104"
+
+
+# -- shorthand forms and defaults --------------------------------------------------------------
+
+
+def test_shorthand_forms(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "short.yaml",
+        "task: binary\n"
+        "model:\n"
+        "  input: [4]\n"
+        "  layers:\n"
+        "    - dense: 8\n"
+        "    - dropout: 0.1\n"
+        "    - flatten\n"
+        "optimizer: adam\n"
+        "training: {early_stopping: 5}\n"
+        "validation: kfold\n",
+    )
+    parsed, _ = spec.load(path)
+    assert parsed.task == BinaryTask(type="binary")
+    assert parsed.model.input == InputSpec(shape=[4], dtype="float32")
+    assert parsed.model.layers == [
+        DenseSpec(kind="dense", units=8),
+        DropoutSpec(kind="dropout", rate=0.1),
+        FlattenSpec(kind="flatten"),
+    ]
+    assert parsed.optimizer == AdamSpec(type="adam")
+    assert parsed.training.early_stopping == EarlyStoppingSpec(patience=5)
+    assert parsed.validation == KFoldSpec(type="kfold")
+
+
+def test_defaults(tmp_path: Path) -> None:
+    parsed, _ = spec.load(write(tmp_path, "d.yaml", MINIMAL))
+    assert parsed.dlspec == 1
+    assert parsed.seed == 42
+    assert parsed.data is None
+    assert parsed.optimizer == AdamSpec(type="adam")
+    assert parsed.validation == HoldoutSpec(type="holdout")
+    assert (parsed.training.epochs, parsed.training.batch_size) == (10, 32)
+
+
+def test_name_defaults_to_the_file_stem(tmp_path: Path) -> None:
+    parsed, _ = spec.load(write(tmp_path, "my-exp.v2.yaml", MINIMAL))
+    assert parsed.name == "my-exp.v2"
+
+
+def test_explicit_name_is_kept(tmp_path: Path) -> None:
+    parsed, _ = spec.load(write(tmp_path, "file.yaml", "name: other\n" + MINIMAL))
+    assert parsed.name == "other"
+
+
+def test_parse_a_non_mapping() -> None:
+    from dlspec import source
+
+    with pytest.raises(SpecError) as caught:
+        spec.parse(source.load("- 1\n", "f.yaml"))
+    (d,) = caught.value.diagnostics
+    assert (d.code, d.message) == ("DLS105", "expected a mapping of spec sections, got a list")
+
+
+def test_unsafe_value_is_not_also_a_schema_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", "task: !!python/name:os.getpid\nseed: 1.5\n" + MINIMAL[13:])
+    assert [d.code for d in errors(path)] == ["DLS103", "DLS204"]
+
+
+def test_every_example_spec_parses() -> None:
+    for path in sorted(SPECS.glob("*.yaml")):
+        parsed, _ = spec.load(path)
+        assert parsed.name
