@@ -1,0 +1,164 @@
+"""``npz:PATH`` sources: arrays ``x`` and ``y``, or the Keras layout with a test split.
+
+The Keras layout is ``x_train``, ``y_train``, ``x_test``, ``y_test`` as in Keras's own dataset
+files; its test arrays then are the test set.
+
+Features become float32, or int32 when ``model.input.dtype`` is int32 (token ids). Integer class
+labels are kept as they are (ids 0..K-1, as Keras sets store them); text labels are encoded over
+their sorted names.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from dlspec.data import windows
+from dlspec.data.dataset import Dataset
+from dlspec.data.problems import Problems
+from dlspec.spec import Spec
+
+CLASSIFICATION = ("binary", "multiclass")
+LAYOUTS = (("x", "y"), ("x_train", "y_train"))
+
+
+def read(path: Path, problems: Problems) -> dict[str, np.ndarray]:
+    """Every array in an ``.npz`` file (never unpickling objects)."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        problems.fail("DLS401", f"cannot read arrays from '{path}': {error}")
+
+
+def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
+    """Load an ``npz:`` source in either layout.
+
+    Raises:
+        SpecError: DLS401 for an unreadable file or missing arrays, DLS405 for NaNs.
+    """
+    assert spec.data is not None
+    found = read(path, problems)
+    layout = next((pair for pair in LAYOUTS if all(n in found for n in pair)), None)
+    if layout is None:
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' holds arrays {', '.join(sorted(found)) or 'none'}, expected 'x' and "
+            "'y', or 'x_train', 'y_train' (with 'x_test', 'y_test')",
+        )
+    test = ("x_test", "y_test") if layout[0] == "x_train" and "x_test" in found else None
+    if layout[0] == "x_train" and ("x_test" in found) != ("y_test" in found):
+        problems.fail("DLS401", f"'{path.name}' has only one of 'x_test' and 'y_test'")
+    names = [*layout, *(test or ())]
+    for name in names:
+        _check_finite(found[name], name, path, problems)
+    for x_name, y_name in (layout, test) if test else (layout,):
+        if len(found[x_name]) != len(found[y_name]):
+            problems.add(
+                "DLS401",
+                f"'{x_name}' has {len(found[x_name])} examples but '{y_name}' has "
+                f"{len(found[y_name])}",
+            )
+    problems.check()
+    x = convert(spec, found[layout[0]])
+    x_test = convert(spec, found[test[0]]) if test else None
+    y_arrays = [found[layout[1]], *([found[test[1]]] if test else [])]
+    ys, class_names = _targets(spec.task.type, y_arrays, path, problems)
+    y, y_test = ys[0], (ys[1] if test else None)
+    if spec.data.window is not None:
+        if x.ndim != 2:
+            problems.fail(
+                "DLS401",
+                f"'window' needs a series of shape (steps, features), got {x.shape[1:]} per step",
+                ("data", "window"),
+            )
+        windows.check_length(len(x), spec.data.window, problems)
+        x, y = windows.make(x, y.astype(np.float32), spec.data.window)
+        if x_test is not None and y_test is not None:
+            x_test, y_test = windows.make(x_test, y_test.astype(np.float32), spec.data.window)
+        class_names = None
+    series = spec.data.window is not None
+    vocabulary = int(max(x.max(initial=0), 0)) + 1 if x.dtype == np.int32 else None
+    return Dataset.create(
+        x, y, x_test, y_test, class_names=class_names, series=series, vocabulary=vocabulary
+    )
+
+
+def _check_finite(array: np.ndarray, name: str, path: Path, problems: Problems) -> None:
+    if array.dtype.kind != "f":
+        return
+    missing = int(np.isnan(array).reshape(len(array), -1).any(axis=1).sum()) if array.size else 0
+    if missing:
+        problems.add(
+            "DLS405",
+            f"array '{name}' of '{path.name}' has missing (NaN) values in {missing} "
+            f"example{'s' if missing > 1 else ''}",
+            hint="fill or drop those examples before training",
+        )
+
+
+def convert(spec: Spec, x: np.ndarray) -> np.ndarray:
+    """Features as float32, or int32 token ids when the model input says int32."""
+    tokens = spec.model.input is not None and spec.model.input.dtype == "int32"
+    if tokens:
+        return x.astype(np.int32)
+    return x.astype(np.float32)
+
+
+def _targets(
+    task: str,
+    arrays: list[np.ndarray],
+    path: Path,
+    problems: Problems,
+    known: list[str] | None = None,
+) -> tuple[list[np.ndarray], list[str] | None]:
+    """Targets as the task wants them, with class names for classification.
+
+    Text labels are encoded over the first array's sorted labels, or over ``known`` names.
+    """
+    if task == "regression":
+        return [a.astype(np.float32) for a in arrays], None
+    if task == "next_token":
+        return [a.astype(np.int32) for a in arrays], None
+    arrays = [a.reshape(len(a)) if a.ndim == 2 and a.shape[1] == 1 else a for a in arrays]
+    if any(a.ndim != 1 for a in arrays):
+        problems.fail(
+            "DLS401",
+            f"class labels in '{path.name}' must be one per example, got {arrays[0].shape}",
+        )
+    if all(a.dtype.kind in "iub" for a in arrays):
+        top = max(int(a.max(initial=0)) for a in arrays)
+        return [a.astype(np.int64) for a in arrays], [str(i) for i in range(top + 1)]
+    if all(a.dtype.kind == "f" and np.all(a == np.round(a)) for a in arrays):
+        return _targets(task, [a.astype(np.int64) for a in arrays], path, problems)
+    names = known if known is not None else sorted({str(v) for v in arrays[0]})
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted({str(v) for a in arrays[1 if known is None else 0 :] for v in a} - set(names))
+    if unknown:
+        problems.fail(
+            "DLS401",
+            f"labels {', '.join(unknown)} of '{path.name}' are not classes of the training data",
+        )
+    return [np.array([index[str(v)] for v in a], np.int64) for a in arrays], names
+
+
+def read_npz_inputs(
+    spec: Spec, path: Path, class_names: list[str] | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A predict input ``.npz``: ``x`` (or ``x_test``, ``x_train``) and its ``y`` if present.
+
+    Features are returned as stored (the caller converts them like its source does); text
+    labels are encoded with the training data's ``class_names``.
+    """
+    problems = Problems(path, lines=True)
+    found = read(path, problems)
+    for x_name, y_name in (("x", "y"), ("x_test", "y_test"), ("x_train", "y_train")):
+        if x_name in found:
+            x = found[x_name]
+            if y_name not in found:
+                return x, None
+            ys, _ = _targets(spec.task.type, [found[y_name]], path, problems, class_names)
+            return x, ys[0]
+    problems.fail("DLS401", f"'{path.name}' has no array 'x' (or 'x_test')")

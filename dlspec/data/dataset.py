@@ -1,0 +1,75 @@
+"""The loaded data every source yields, and its fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Dataset:
+    """Examples as numpy arrays, plus what the model, the reports and ``predict`` need to know.
+
+    ``x`` is float32 features, int32 token ids, or an object array of raw strings (text tables,
+    which the Preprocessor vectorises). ``y`` is int64 class ids (binary, multiclass), float32
+    values (regression: ``(n,)`` or ``(n, d)``) or int32 next-token ids ``(n, steps)``.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    x_test: np.ndarray | None  # the source's own test split (npz x_test/y_test, keras: sets)
+    y_test: np.ndarray | None
+    class_names: list[str] | None  # classification: label names in class-id order
+    feature_names: list[str] | None
+    series: bool  # examples are in time order: never shuffle
+    vocabulary: int | None  # token sources: every id is below it
+    fingerprint: str  # sha256 over the arrays: a rerun on different data is told apart
+    # Token corpora: the token of each id (0 padding, 1 '<unk>'), for the Preprocessor to save.
+    tokens: list[str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        x: np.ndarray,
+        y: np.ndarray,
+        x_test: np.ndarray | None = None,
+        y_test: np.ndarray | None = None,
+        *,
+        class_names: list[str] | None = None,
+        feature_names: list[str] | None = None,
+        series: bool = False,
+        vocabulary: int | None = None,
+        tokens: list[str] | None = None,
+    ) -> Dataset:
+        """A Dataset whose fingerprint is computed from its arrays."""
+        return cls(
+            x,
+            y,
+            x_test,
+            y_test,
+            class_names,
+            feature_names,
+            series,
+            vocabulary,
+            fingerprint(x, y, x_test, y_test),
+            tokens,
+        )
+
+
+def fingerprint(*arrays: np.ndarray | None) -> str:
+    """sha256 hex over the arrays' dtypes, shapes and contents (None counts as a value)."""
+    digest = hashlib.sha256()
+    for array in arrays:
+        if array is None:
+            digest.update(b"none;")
+            continue
+        kind = "object" if array.dtype == object else array.dtype.str
+        digest.update(f"{kind}{array.shape};".encode())
+        if array.dtype == object:
+            for item in array.ravel():
+                digest.update(str(item).encode("utf-8") + b"\0")
+        else:
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()

@@ -1,0 +1,195 @@
+"""Preprocessing fitted on training examples only: feature scaling and text vectorisation.
+
+Three kinds, chosen from the spec:
+
+- ``scale``: ``data.scale`` none | standard (mean and standard deviation) | minmax, per feature
+  (the last axis), over every other axis of the training array: rows of a table, every step
+  of every training window, every pixel of the training images (per channel);
+- ``text``: a labelled text table's strings to int32 ids with Keras's TextVectorization
+  (``max_tokens``, ``output_sequence_length=sequence_length``), adapted on training texts only;
+- ``tokens``: ids that need nothing (a corpus, keras:imdb|reuters, int32 npz); for a corpus it
+  keeps the vocabulary so that generated ids can be decoded.
+
+Saved as plain JSON (``preprocessing.json``) plus ``vocabulary.txt`` (one token per line, in id
+order) for text; never pickled.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dlspec.check.data import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
+from dlspec.data import text
+from dlspec.spec import Spec
+
+if TYPE_CHECKING:
+    from dlspec.data.dataset import Dataset
+
+FORMAT = 1
+CONFIG, VOCABULARY = "preprocessing.json", "vocabulary.txt"
+_TOKEN_SOURCES = ("keras:imdb", "keras:reuters")
+
+
+class Preprocessor:
+    """Fitted on the training part of each split, then applied to every part unchanged."""
+
+    def __init__(
+        self,
+        kind: str = "scale",
+        scale: str = "none",
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        sequence_length: int = DEFAULT_SEQUENCE_LENGTH,
+        vocabulary: list[str] | None = None,
+    ):
+        if kind not in ("scale", "text", "tokens"):
+            raise ValueError(f"unknown preprocessing kind {kind!r}")
+        self.kind = kind
+        self.scale = scale if kind == "scale" else "none"
+        self.max_tokens = max_tokens
+        self.sequence_length = sequence_length
+        # per-feature statistics: transform is (x - offset) / divisor
+        self.offset: np.ndarray | None = None
+        self.divisor: np.ndarray | None = None
+        # text: TextVectorization's vocabulary ('' and '[UNK]' first); tokens: a corpus's
+        self.vocabulary = vocabulary
+        self._layer: Any = None
+
+    @classmethod
+    def for_spec(cls, spec: Spec, dataset: Dataset | None = None) -> Preprocessor:
+        """The unfitted preprocessing a spec asks for.
+
+        Args:
+            spec: the experiment; ``data`` picks the kind.
+            dataset: the loaded data; for a text corpus it carries the vocabulary to keep.
+        """
+        data = spec.data
+        if data is None:
+            return cls()
+        if data.scheme == "text" and text.is_table(Path(data.location)):
+            return cls(
+                "text",
+                max_tokens=data.max_tokens or DEFAULT_MAX_TOKENS,
+                sequence_length=data.sequence_length or DEFAULT_SEQUENCE_LENGTH,
+            )
+        int_input = spec.model.input is not None and spec.model.input.dtype == "int32"
+        if data.scheme == "text" or data.source in _TOKEN_SOURCES or int_input:
+            tokens = dataset.tokens if dataset is not None else None
+            return cls("tokens", vocabulary=list(tokens) if tokens is not None else None)
+        return cls("scale", data.scale)
+
+    @property
+    def fitted(self) -> bool:
+        """Whether ``transform`` may be called."""
+        if self.kind == "text":
+            return self._layer is not None
+        return self.scale == "none" or self.offset is not None
+
+    def fit(self, x: np.ndarray) -> Preprocessor:
+        """Learn statistics (or a vocabulary) from training examples ``x``; returns self."""
+        if self.kind == "text":
+            self._layer = self._vectorizer(None)
+            self._layer.adapt(_strings(x))
+            self.vocabulary = [str(t) for t in self._layer.get_vocabulary()]
+        elif self.kind == "scale" and self.scale != "none":
+            values = np.asarray(x, np.float64)
+            axes = tuple(range(values.ndim - 1)) if values.ndim > 1 else (0,)
+            if self.scale == "standard":
+                offset, divisor = values.mean(axis=axes), values.std(axis=axes)
+            else:
+                offset = values.min(axis=axes)
+                divisor = values.max(axis=axes) - offset
+            # A constant feature would divide by zero: leave its spread as is.
+            self.offset, self.divisor = offset, np.where(divisor > 0, divisor, 1.0)
+        return self
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        """Apply the fitted preprocessing: float32 features or int32 token ids."""
+        if not self.fitted:
+            raise RuntimeError("Preprocessor.transform called before fit")
+        if self.kind == "text":
+            import keras
+
+            return keras.ops.convert_to_numpy(self._layer(_strings(x))).astype(np.int32)
+        if self.kind == "tokens":
+            return np.asarray(x, np.int32)
+        if self.scale == "none":
+            return np.asarray(x, np.float32)
+        scaled = (np.asarray(x, np.float64) - self.offset) / self.divisor
+        return scaled.astype(np.float32)
+
+    def save(self, directory: Path) -> None:
+        """Write ``preprocessing.json`` (and ``vocabulary.txt``) into ``directory``."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        config: dict[str, Any] = {
+            "format": FORMAT,
+            "kind": self.kind,
+            "scale": self.scale,
+            "max_tokens": self.max_tokens,
+            "sequence_length": self.sequence_length,
+            # JSON floats round-trip float64 exactly, so a reloaded transform is identical.
+            "offset": None if self.offset is None else self.offset.tolist(),
+            "divisor": None if self.divisor is None else self.divisor.tolist(),
+            "vocabulary": VOCABULARY if self.vocabulary is not None else None,
+        }
+        (directory / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        if self.vocabulary is not None:
+            lines = "".join(token + "\n" for token in self.vocabulary)
+            (directory / VOCABULARY).write_text(lines, encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> Preprocessor:
+        """Read what ``save`` wrote: the same transform as before saving."""
+        directory = Path(directory)
+        config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
+        if config.get("format") != FORMAT:
+            raise ValueError(f"{directory / CONFIG}: unknown format {config.get('format')!r}")
+        vocabulary = None
+        if config["vocabulary"] is not None:
+            lines = (directory / config["vocabulary"]).read_text(encoding="utf-8")
+            vocabulary = lines.split("\n")[:-1]
+        self = cls(
+            config["kind"],
+            config["scale"],
+            config["max_tokens"],
+            config["sequence_length"],
+            vocabulary,
+        )
+        if config["offset"] is not None:
+            self.offset = np.array(config["offset"], np.float64)
+            self.divisor = np.array(config["divisor"], np.float64)
+        if self.kind == "text":
+            self._layer = self._vectorizer(vocabulary)
+        return self
+
+    def encode(self, sentence: str) -> np.ndarray:
+        """A text's int32 ids with this vocabulary (a corpus's tokeniser, or the vectoriser)."""
+        if self.kind == "text":
+            return self.transform(np.array([sentence], dtype=object))[0]
+        if self.vocabulary is None:
+            raise RuntimeError("this preprocessor keeps no vocabulary")
+        return text.encode(text.tokenize(sentence), self.vocabulary)
+
+    def decode(self, ids: np.ndarray | list[int]) -> list[str]:
+        """The tokens of ``ids`` (ids beyond the vocabulary decode as '<unk>')."""
+        if self.vocabulary is None:
+            raise RuntimeError("this preprocessor keeps no vocabulary")
+        size = len(self.vocabulary)
+        return [self.vocabulary[i] if 0 <= i < size else text.UNKNOWN for i in map(int, ids)]
+
+    def _vectorizer(self, vocabulary: list[str] | None) -> Any:
+        import keras
+
+        return keras.layers.TextVectorization(
+            max_tokens=self.max_tokens,
+            output_sequence_length=self.sequence_length,
+            vocabulary=vocabulary,
+        )
+
+
+def _strings(x: np.ndarray) -> np.ndarray:
+    return np.array([str(item) for item in np.asarray(x, dtype=object).ravel()], dtype=object)

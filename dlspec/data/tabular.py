@@ -1,0 +1,119 @@
+"""``csv:PATH`` sources: a target column and numeric feature columns, optionally a series.
+
+The target is ``data.target`` (a name, or an index from 0) or the last column; the features are
+``data.features`` or every other column (with ``window``, every column: a series' own past
+predicts its future). Classification targets become class ids over their sorted labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from dlspec.data import tables, windows
+from dlspec.data.dataset import Dataset
+from dlspec.data.problems import SOURCE, Problems
+from dlspec.sections import DataSpec
+
+CLASSIFICATION = ("binary", "multiclass")
+
+
+def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str, list[str]]:
+    """The target column's name and the feature columns' names, checked against ``header``.
+
+    Raises:
+        SpecError: DLS403 for every column the spec names that the header lacks.
+    """
+    file = Path(data.location).name
+    where = ("data", "target") if data.target is not None else SOURCE
+    wanted = data.target if data.target is not None else -1
+    target = tables.column_name(header, wanted, problems, where, file)
+    if data.features is not None:
+        for index, name in enumerate(data.features):
+            tables.column_name(header, name, problems, ("data", "features", index), file)
+        features = list(data.features)
+    else:
+        features = [c for c in header if c != target or data.window is not None]
+    problems.check()
+    assert target is not None
+    if not features:
+        problems.fail(
+            "DLS403", f"'{file}' has no feature columns besides the target '{target}'", where
+        )
+    return target, features
+
+
+def features(
+    table: tables.Table, names: list[str], problems: Problems, data: DataSpec
+) -> np.ndarray:
+    """The named columns as a float32 ``(rows, features)`` array; DLS404/DLS405 on bad cells."""
+    at = ("data", "features") if data.features is not None else SOURCE
+    stacked = [tables.numbers(table, name, problems, at) for name in names]
+    problems.check()
+    return np.stack(stacked, axis=1).astype(np.float32)
+
+
+def target(
+    table: tables.Table, name: str, task: str, problems: Problems, data: DataSpec
+) -> tuple[np.ndarray, list[str] | None]:
+    """The target column: class ids and names for classification, float32 values otherwise."""
+    at = ("data", "target") if data.target is not None else SOURCE
+    if task in CLASSIFICATION and data.window is None:
+        ids, names = tables.labels(table, name, problems, at)
+        problems.check()
+        return ids, names
+    hint = "a regression target holds numbers; for classes use task binary or multiclass"
+    values = tables.numbers(table, name, problems, at, hint)
+    problems.check()
+    return values.astype(np.float32), None
+
+
+def load_csv(data: DataSpec, task: str, path: Path, problems: Problems) -> Dataset:
+    """Load a ``csv:`` source (windowed when ``data.window`` is set).
+
+    Raises:
+        SpecError: DLS401 unreadable, DLS403 missing column, DLS404 text, DLS405 NaN.
+    """
+    table = tables.read(path, problems)
+    target_name, feature_names = columns(data, table.header, problems)
+    x = features(table, feature_names, problems, data)
+    y, class_names = target(table, target_name, task, problems, data)
+    if data.window is None:
+        return Dataset.create(x, y, class_names=class_names, feature_names=feature_names)
+    windows.check_length(len(x), data.window, problems)
+    x, y = windows.make(x, y, data.window)
+    assert y is not None
+    return Dataset.create(x, y, feature_names=feature_names, series=True)
+
+
+def read_csv_inputs(
+    data: DataSpec, task: str, train: Path, path: Path, problems: Problems
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A predict input laid out like the training CSV: its features, and targets if present.
+
+    Columns are resolved against the training file (so an index target means the same
+    column); classification labels are encoded with the training file's classes.
+    """
+    train_table = tables.read(train, problems)
+    target_name, feature_names = columns(data, train_table.header, problems)
+    found = Problems(path, lines=True)
+    table = tables.read(path, found)
+    for name in feature_names:
+        tables.column_name(table.header, name, found, SOURCE, path.name)
+    found.check()
+    x = np.stack([tables.numbers(table, n, found, SOURCE) for n in feature_names], axis=1)
+    found.check()
+    x = x.astype(np.float32)
+    y = None
+    if target_name in table.header:
+        if task in CLASSIFICATION and data.window is None:
+            _, names = tables.labels(train_table, target_name, problems, SOURCE)
+            y = tables.encode(table, target_name, names, found)
+        else:
+            y = tables.numbers(table, target_name, found, SOURCE).astype(np.float32)
+            found.check()
+    if data.window is not None:
+        windows.check_length(len(x), data.window, found)
+        return windows.make(x, y, data.window)
+    return x, y

@@ -1,0 +1,123 @@
+"""``text:PATH`` sources: a labelled table (``.csv``/``.tsv``) or a plain corpus for next_token.
+
+A table gives raw strings (``data.text_column``, default 'text') and class ids (``data.target``,
+default 'label'); the Preprocessor vectorises them, fitted on training rows only. A corpus is
+split into lower-case words and punctuation tokens; its vocabulary comes from the training part
+only (the first ``1 - validation.test_size`` of the tokens), so test text never shapes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from dlspec.check.data import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
+from dlspec.data import tables
+from dlspec.data.dataset import Dataset
+from dlspec.data.problems import SOURCE, Problems
+from dlspec.spec import Spec
+
+TABLE_SUFFIXES = (".csv", ".tsv")
+PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def is_table(path: Path) -> bool:
+    """Whether a ``text:`` path is a labelled table rather than a corpus."""
+    return path.suffix.lower() in TABLE_SUFFIXES
+
+
+def text_and_label(spec: Spec, header: list[str], problems: Problems) -> tuple[str, str]:
+    """The text and label columns of a text table, checked against its header.
+
+    Raises:
+        SpecError: DLS403 for a missing column, with a did-you-mean hint.
+    """
+    assert spec.data is not None
+    data, file = spec.data, Path(spec.data.location).name
+    text_at = ("data", "text_column") if data.text_column is not None else SOURCE
+    label_at = ("data", "target") if data.target is not None else SOURCE
+    text = tables.column_name(header, data.text_column or "text", problems, text_at, file)
+    label = tables.column_name(
+        header, data.target if data.target is not None else "label", problems, label_at, file
+    )
+    problems.check()
+    assert text is not None and label is not None
+    return text, label
+
+
+def load_table(spec: Spec, path: Path, problems: Problems) -> Dataset:
+    """Load a labelled text table: raw strings and class ids (or values, for regression)."""
+    assert spec.data is not None
+    table = tables.read(path, problems)
+    text, label = text_and_label(spec, table.header, problems)
+    x = np.array(table.columns[text], dtype=object)
+    at = ("data", "target") if spec.data.target is not None else SOURCE
+    if spec.task.type == "regression":
+        y = tables.numbers(table, label, problems, at).astype(np.float32)
+        names = None
+    else:
+        y, names = tables.labels(table, label, problems, at)
+    problems.check()
+    vocabulary = spec.data.max_tokens or DEFAULT_MAX_TOKENS
+    return Dataset.create(x, y, class_names=names, feature_names=[text], vocabulary=vocabulary)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words and punctuation marks, in order."""
+    return _TOKEN.findall(text.lower())
+
+
+def build_vocabulary(tokens: list[str], max_tokens: int) -> list[str]:
+    """Padding, '<unk>', then the most frequent tokens (ties alphabetical): ``max_tokens`` ids."""
+    counts = Counter(tokens)
+    ranked = sorted(counts, key=lambda token: (-counts[token], token))
+    return [PADDING, UNKNOWN, *ranked[: max(max_tokens - 2, 0)]]
+
+
+def encode(tokens: list[str], vocabulary: list[str]) -> np.ndarray:
+    """Token ids (unknown tokens get 1, '<unk>')."""
+    index = {token: i for i, token in enumerate(vocabulary)}
+    return np.array([index.get(token, 1) for token in tokens], dtype=np.int32)
+
+
+def read_corpus(path: Path, problems: Problems) -> list[str]:
+    """The tokens of a plain-text corpus."""
+    try:
+        return tokenize(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        problems.fail("DLS401", f"cannot read text file '{path}': {error}")
+
+
+def load_corpus(spec: Spec, path: Path, problems: Problems) -> Dataset:
+    """Load a corpus for next_token: non-overlapping sequences, ``y`` is ``x`` shifted by one.
+
+    Raises:
+        SpecError: DLS401 when the file is unreadable or too short for two sequences.
+    """
+    assert spec.data is not None
+    tokens = read_corpus(path, problems)
+    max_tokens = spec.data.max_tokens or DEFAULT_MAX_TOKENS
+    length = (spec.data.sequence_length or DEFAULT_SEQUENCE_LENGTH) + 1
+    count = len(tokens) // length
+    if count < 2:
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' has {len(tokens)} tokens, too few for two sequences of {length}",
+            ("data", "sequence_length") if spec.data.sequence_length else SOURCE,
+            "lower 'data.sequence_length' or use a longer text",
+        )
+    # Only the training part names tokens: whatever the test part adds stays '<unk>'.
+    training = tokens[: int(len(tokens) * (1 - spec.validation.test_size))]
+    vocabulary = build_vocabulary(training, max_tokens)
+    ids = encode(tokens[: count * length], vocabulary).reshape(count, length)
+    return Dataset.create(
+        ids[:, :-1],
+        ids[:, 1:],
+        series=True,
+        vocabulary=max_tokens,
+        tokens=vocabulary,
+    )

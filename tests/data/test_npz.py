@@ -1,0 +1,71 @@
+"""npz: sources in both layouts: x/y, and Keras's x_train/y_train/x_test/y_test."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def test_x_and_y(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.arange(12.0).reshape(6, 2), y=np.array([0, 1, 2] * 2))
+    data = case("source: npz:d.npz").load()
+    assert data.x.dtype == np.float32 and data.x.shape == (6, 2)
+    assert data.y.dtype == np.int64 and data.class_names == ["0", "1", "2"]
+    assert data.x_test is None and data.y_test is None
+
+
+def test_the_keras_layout_brings_its_own_test_split(case, tmp_path):
+    images = np.random.default_rng(0).integers(0, 255, (10, 4, 4, 1)).astype(np.uint8)
+    labels = np.arange(10).reshape(10, 1) % 3  # (n, 1) labels, as cifar10 stores them
+    np.savez(
+        tmp_path / "d.npz", x_train=images[:7], y_train=labels[:7], x_test=images[7:],
+        y_test=labels[7:],
+    )  # fmt: skip
+    data = case("source: npz:d.npz").load()
+    assert data.x.shape == (7, 4, 4, 1) and data.x_test.shape == (3, 4, 4, 1)
+    assert data.y.shape == (7,) and data.y_test.shape == (3,)
+    np.testing.assert_array_equal(data.y_test, [1, 2, 0])
+    assert data.x_test.dtype == np.float32
+
+
+def test_text_labels_are_encoded_over_the_training_names(case, tmp_path):
+    np.savez(
+        tmp_path / "d.npz", x_train=np.zeros((3, 2)), y_train=np.array(["dog", "cat", "dog"]),
+        x_test=np.zeros((1, 2)), y_test=np.array(["dog"]),
+    )  # fmt: skip
+    data = case("source: npz:d.npz").load()
+    assert data.class_names == ["cat", "dog"]
+    np.testing.assert_array_equal(data.y, [1, 0, 1])
+    np.testing.assert_array_equal(data.y_test, [1])
+
+
+def test_regression_targets_keep_their_shape(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.zeros((4, 3)), y=np.ones((4, 2)))
+    data = case("source: npz:d.npz", "regression").load()
+    assert data.y.shape == (4, 2) and data.y.dtype == np.float32
+
+
+def test_int32_model_input_keeps_token_ids(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.array([[1, 5, 9], [2, 0, 0]]), y=np.array([0, 1]))
+    model = "{input: {shape: [3], dtype: int32}}"
+    data = case("source: npz:d.npz", "binary", model=model).load()
+    assert data.x.dtype == np.int32 and data.vocabulary == 10
+
+
+def test_missing_arrays_are_named(case, tmp_path):
+    np.savez(tmp_path / "d.npz", features=np.zeros((2, 2)))
+    [error] = case("source: npz:d.npz").errors()
+    assert error.code == "DLS401" and "features" in error.message and "'x_train'" in error.message
+
+
+def test_nans_are_counted_per_example(case, tmp_path):
+    x = np.zeros((5, 2))
+    x[1, 0] = x[1, 1] = x[3, 0] = np.nan
+    np.savez(tmp_path / "d.npz", x=x, y=np.zeros(5, int))
+    [error] = case("source: npz:d.npz").errors()
+    assert error.code == "DLS405" and "'x'" in error.message and "2 examples" in error.message
+
+
+def test_a_file_that_is_not_npz_is_unreadable(case, tmp_path):
+    (tmp_path / "d.npz").write_text("not a zip")
+    [error] = case("source: npz:d.npz").errors()
+    assert error.code == "DLS401"

@@ -1,0 +1,70 @@
+"""text: sources: labelled tables (raw strings + classes) and corpora for next_token."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlspec.data import text
+
+CORPUS = "The cat sat on the mat. The dog sat on the log! " * 8 + "A zebra appeared at last."
+
+
+def test_a_table_gives_raw_strings_and_class_ids(case, tmp_path):
+    (tmp_path / "reviews.csv").write_text(
+        'text,label\n"Great, loved it",pos\nAwful,neg\nFine,pos\n'
+    )
+    loaded = case("source: text:reviews.csv\nmax_tokens: 50\nsequence_length: 7", "binary")
+    data, info = loaded.load(), loaded.describe()
+    assert data.x.dtype == object and list(data.x) == ["Great, loved it", "Awful", "Fine"]
+    assert data.class_names == ["neg", "pos"]
+    np.testing.assert_array_equal(data.y, [1, 0, 1])
+    assert data.vocabulary == info.vocabulary == 50 and info.shape == (7,)
+
+
+def test_table_columns_are_configurable(case, tmp_path):
+    (tmp_path / "t.tsv").write_text("body\tstars\tid\nok\t3\t1\nbad\t1\t2\n")
+    data = case("source: text:t.tsv\ntext_column: body\ntarget: stars", "regression").load()
+    assert list(data.x) == ["ok", "bad"] and data.y.dtype == np.float32
+
+
+def test_a_missing_text_column_suggests_the_closest(case, tmp_path):
+    (tmp_path / "t.csv").write_text("texts,label\nhi,a\n")
+    loaded = case("source: text:t.csv")
+    [error] = loaded.errors()
+    assert error.code == "DLS403" and "'text'" in error.message
+    assert error.hint == "did you mean 'texts'?"
+    assert error.span.line == loaded.line_of("source")
+
+
+def test_tokens_are_lower_case_words_and_punctuation():
+    assert text.tokenize("The cat, sat!") == ["the", "cat", ",", "sat", "!"]
+
+
+def test_a_corpus_becomes_shifted_sequences_in_time_order(case, tmp_path):
+    (tmp_path / "story.txt").write_text(CORPUS)
+    loaded = case("source: text:story.txt\nsequence_length: 9\nmax_tokens: 100", "next_token")
+    data, info = loaded.load(), loaded.describe()
+    assert data.series and data.x.dtype == data.y.dtype == np.int32
+    assert data.x.shape[1:] == info.shape == (9,) and data.y.shape == data.x.shape
+    assert data.vocabulary == info.vocabulary == 100 and data.x.max() < 100
+    np.testing.assert_array_equal(data.x[:, 1:], data.y[:, :-1])
+    tokens = text.tokenize(CORPUS)
+    assert len(data.x) == len(tokens) // 10
+    assert data.tokens[:2] == ["", "<unk>"]
+    assert [data.tokens[i] for i in data.x[0]] == tokens[:9]
+    assert data.tokens[data.y[1, -1]] == tokens[19]  # non-overlapping: 10 tokens a sequence
+
+
+def test_the_corpus_vocabulary_comes_from_the_training_part_only(case, tmp_path):
+    (tmp_path / "story.txt").write_text(CORPUS)
+    # 'zebra' is in the last 10% of the tokens: the held-out part
+    extra = "validation: {type: holdout, test_size: 0.1}\n"
+    data = case("source: text:story.txt\nsequence_length: 4", "next_token", extra).load()
+    assert "zebra" not in data.tokens and "cat" in data.tokens
+    assert 1 in data.y[-1]  # the test part's new words are '<unk>'
+
+
+def test_a_corpus_too_short_for_two_sequences(case, tmp_path):
+    (tmp_path / "tiny.txt").write_text("just a few words")
+    [error] = case("source: text:tiny.txt\nsequence_length: 5", "next_token").errors()
+    assert error.code == "DLS401" and "4 tokens" in error.message
