@@ -11,6 +11,9 @@ from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
 from dlspec.located import SourceMap
 
+# Names dlspec gives the layers it adds around the spec's body.
+RESERVED_NAMES = ("input", "head")
+
 
 @dataclass(frozen=True)
 class LayerInfo:
@@ -49,7 +52,16 @@ class Walk:
             name = f"{self.block}_{kind}_{path[-1] + 1}"
         else:
             name = f"{kind}_{self.counters[kind]}"
-        if name in self.names:
+        if name in RESERVED_NAMES:
+            self.diagnostics.append(
+                make(
+                    "DLS324",
+                    f"layer name '{name}' is reserved for the model's {name} layer",
+                    self.source_map.locate((*path, kind, "name")),
+                    "choose another name, or leave 'name' out",
+                )
+            )
+        elif name in self.names:
             first = self.source_map.locate(self.names[name])
             self.diagnostics.append(
                 make(

@@ -1,0 +1,78 @@
+"""The task table in Keras terms: the head layer, the loss and the metrics each task compiles.
+
+The rows themselves (activations, losses, default metrics) are plain data in ``dlspec.tasks``;
+this module only maps their names onto Keras objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import keras
+
+from dlspec.build.metrics import Perplexity
+
+if TYPE_CHECKING:
+    from dlspec.spec import Spec
+    from dlspec.tasks import TaskSpec
+
+HEAD_NAME = "head"
+
+LOSSES: dict[str, Callable[[], keras.losses.Loss]] = {
+    "mse": keras.losses.MeanSquaredError,
+    "mae": keras.losses.MeanAbsoluteError,
+    "huber": keras.losses.Huber,
+    "binary_crossentropy": keras.losses.BinaryCrossentropy,
+    "categorical_crossentropy": keras.losses.CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
+}
+
+
+def head(task: TaskSpec, units: int) -> keras.layers.Layer:
+    """The output layer the task's row names: ``Dense(units, head activation)``, named "head"."""
+    return keras.layers.Dense(units, activation=task.head_activation, name=HEAD_NAME)
+
+
+def loss(task: TaskSpec) -> keras.losses.Loss:
+    """The Keras loss object for the task's ``loss`` (the head outputs probabilities)."""
+    return LOSSES[task.loss]()
+
+
+def _accuracy(task: TaskSpec) -> keras.metrics.Metric:
+    if task.type == "binary":
+        return keras.metrics.BinaryAccuracy(name="accuracy", threshold=task.threshold)
+    if task.loss == "categorical_crossentropy":
+        return keras.metrics.CategoricalAccuracy(name="accuracy")
+    # sparse labels: multiclass (default loss) and next_token
+    return keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+
+
+def _metric(name: str, task: TaskSpec) -> keras.metrics.Metric:
+    threshold = getattr(task, "threshold", 0.5)
+    factories: dict[str, Callable[[], Any]] = {
+        "rmse": lambda: keras.metrics.RootMeanSquaredError(name="rmse"),
+        "mae": lambda: keras.metrics.MeanAbsoluteError(name="mae"),
+        "mse": lambda: keras.metrics.MeanSquaredError(name="mse"),
+        "accuracy": lambda: _accuracy(task),
+        "auc": lambda: keras.metrics.AUC(name="auc"),
+        "precision": lambda: keras.metrics.Precision(thresholds=threshold, name="precision"),
+        "recall": lambda: keras.metrics.Recall(thresholds=threshold, name="recall"),
+        "perplexity": lambda: Perplexity(name="perplexity"),
+    }
+    return factories[name]()
+
+
+def metrics(task: TaskSpec) -> list[keras.metrics.Metric]:
+    """Keras metric objects for the task's metrics, each named as in the spec (``rmse``, ...)."""
+    return [_metric(name, task) for name in task.head_metrics]
+
+
+def compile(model: keras.Model, spec: Spec) -> None:
+    """Compile ``model`` with the spec's optimizer and the task's loss and metrics.
+
+    Learning-rate reduction on plateau is a training callback, not part of compiling.
+    """
+    model.compile(
+        optimizer=spec.optimizer.build(), loss=loss(spec.task), metrics=metrics(spec.task)
+    )

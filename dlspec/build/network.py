@@ -1,0 +1,77 @@
+"""Build the Keras model of a checked spec: one named Keras layer per spec layer, then the head.
+
+The model uses the functional API, so ``model.get_layer(name)`` finds each spec layer under the
+name static inference gave it (``dense_1``, or the spec's own ``name:``) and the head as
+``"head"``. Layers are built from the resolved specs in the inference, which carry defaults
+taken from the data (an embedding's ``input_dim``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import keras
+
+from dlspec import check
+from dlspec.build.heads import compile, head
+from dlspec.check import Inference
+from dlspec.diagnostics import SpecError, has_errors
+from dlspec.spec import Spec
+
+
+def model(spec: Spec, inference: Inference, *, head_units: int | None = None) -> keras.Model:
+    """The uncompiled ``keras.Model`` of a spec, from its static inference.
+
+    Args:
+        spec: the parsed spec.
+        inference: ``check.run(spec, ...)`` for it, free of errors.
+        head_units: the head's width, needed only where static inference could not tell it
+            (a source whose classes are known once the data loads); ignored otherwise.
+
+    Returns:
+        A functional model named after the spec: ``Input(name="input")``, each body layer,
+        then ``Dense(units, task activation, name="head")``.
+
+    Raises:
+        SpecError: the inference holds errors.
+        ValueError: the input shape or the head's width is not known statically and not given.
+    """
+    if has_errors(inference.diagnostics):
+        raise SpecError(inference.diagnostics)
+    if inference.input_shape is None:
+        raise ValueError(
+            f"{spec.name}: the input shape is known only once the data loads; set model.input"
+        )
+    # The head's row is the one without a layer spec: the task table appends it.
+    body = [row for row in inference.layers if row.spec is not None]
+    heads = [row for row in inference.layers if row.spec is None]
+    if len(body) != len(spec.model.layers):
+        raise ValueError(f"{spec.name}: static inference stopped early; fix the spec first")
+    if heads:
+        units = heads[-1].output_shape[-1]
+    elif head_units is not None:
+        units = head_units
+    else:
+        raise ValueError(
+            f"{spec.name}: the head's width is known only once the data loads; pass head_units"
+        )
+    inputs = keras.Input(shape=inference.input_shape, dtype=inference.input_dtype, name="input")
+    x = inputs
+    for row in body:
+        assert row.spec is not None
+        x = row.spec.build(row.name)(x)
+    outputs = head(spec.task, units)(x)
+    return keras.Model(inputs, outputs, name=spec.name)
+
+
+def from_file(path: str | Path, overrides: Sequence[str] = ()) -> keras.Model:
+    """Analyse a spec file, build its model and compile it.
+
+    Raises:
+        SpecError: with every diagnostic when the spec has errors.
+    """
+    spec, _, inference = check.analyse(path, overrides)
+    built = model(spec, inference)
+    compile(built, spec)
+    return built

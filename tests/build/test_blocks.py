@@ -1,0 +1,122 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dlspec
+
+pytestmark = pytest.mark.keras
+
+ROOT = Path(dlspec.__file__).resolve().parent.parent
+
+
+def small_model():
+    """A model holding each of dlspec's custom layers (Keras's current backend)."""
+    import keras
+
+    from dlspec.build import blocks
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((12, 8))
+    x = blocks.PositionalEncoding(mode="sinusoidal", name="sinusoidal")(inputs)
+    x = blocks.PositionalEncoding(mode="learned", max_length=16, name="learned")(x)
+    x = blocks.SelfAttention(num_heads=2, causal=True, name="attention")(x)
+    x = blocks.TransformerBlock(num_heads=2, ff_dim=16, dropout=0.1, name="block")(x)
+    x = blocks.Residual(
+        [keras.layers.Dense(12, activation="relu"), keras.layers.Dense(12)],
+        activation="relu",
+        name="dense_residual",
+    )(x)
+    x = blocks.Residual(
+        [keras.layers.Conv1D(16, 3, strides=2, padding="same")], name="conv_residual"
+    )(x)
+    x = blocks.Residual([keras.layers.Dense(16)], name="identity_residual")(x)
+    outputs = keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(x))
+    return keras.Model(inputs, outputs)
+
+
+def test_saved_model_loads_with_safe_mode_and_predicts_the_same(tmp_path):
+    import keras
+
+    from dlspec.build import blocks
+
+    model = small_model()
+    x = np.random.default_rng(0).normal(size=(4, 12, 8)).astype("float32")
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+    assert loaded.count_params() == model.count_params()
+    residual = loaded.get_layer("conv_residual")
+    assert isinstance(residual, blocks.Residual)
+    assert isinstance(residual.shortcut, keras.layers.Conv1D)
+    assert residual.shortcut.strides == (2,)
+    assert loaded.get_layer("identity_residual").shortcut is None
+
+
+def test_attention_ignores_padding_behind_an_embedding_mask():
+    import keras
+
+    from dlspec.build import blocks
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(20, 8, mask_zero=True)(inputs)
+    x = blocks.SelfAttention(num_heads=2, name="attention")(x)
+    x = blocks.TransformerBlock(num_heads=2, ff_dim=8, name="block")(x)
+    model = keras.Model(inputs, x)
+    padded = model.predict(np.array([[3, 4, 5, 0, 0, 0]]), verbose=0)
+    unpadded = model.predict(np.array([[3, 4, 5]]), verbose=0)
+    np.testing.assert_allclose(padded[:, :3], unpadded, atol=1e-5)
+
+
+def test_layers_reject_inputs_they_cannot_take():
+    import keras
+
+    from dlspec.build import blocks
+
+    with pytest.raises(ValueError, match="mode"):
+        blocks.PositionalEncoding(mode="rotary")
+    with pytest.raises(ValueError, match="max_length"):
+        blocks.PositionalEncoding(mode="learned", max_length=5)(keras.Input((10, 4)))
+    with pytest.raises(ValueError, match="max_length"):
+        blocks.PositionalEncoding(mode="learned")(keras.Input((None, 4)))
+    with pytest.raises(ValueError, match="divide"):
+        blocks.SelfAttention(num_heads=3)(keras.Input((5, 10)))
+    with pytest.raises(ValueError, match="projection is off"):
+        blocks.Residual([keras.layers.Dense(4)], projection=False)(keras.Input((8,)))
+    with pytest.raises(ValueError, match="no 1x1 projection"):
+        blocks.Residual([keras.layers.Flatten()])(keras.Input((4, 4, 2)))
+
+
+JAX_SCRIPT = """
+import json, sys
+import numpy as np
+sys.path.insert(0, {tests!r})
+import keras
+from test_blocks import small_model
+model = small_model()
+model.compile(optimizer="adam", loss="mse")
+x = np.random.default_rng(0).normal(size=(8, 12, 8)).astype("float32")
+history = model.fit(x, np.zeros((8, 1)), epochs=1, batch_size=4, verbose=0)
+print(json.dumps({{"backend": keras.backend.backend(), "params": model.count_params(),
+                  "loss": float(history.history["loss"][0])}}))
+"""
+
+
+def test_trains_on_the_jax_backend():
+    pytest.importorskip("jax")
+    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(ROOT), "JAX_PLATFORMS": "cpu"}
+    script = JAX_SCRIPT.format(tests=str(Path(__file__).parent))
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["backend"] == "jax"
+    assert np.isfinite(report["loss"])
+    assert report["params"] == small_model().count_params()
