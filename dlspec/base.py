@@ -34,9 +34,7 @@ class Params:
         return self.trainable + self.non_trainable
 
     def __add__(self, other: Params) -> Params:
-        return Params(
-            self.trainable + other.trainable, self.non_trainable + other.non_trainable
-        )
+        return Params(self.trainable + other.trainable, self.non_trainable + other.non_trainable)
 
     def __mul__(self, factor: int) -> Params:
         return Params(self.trainable * factor, self.non_trainable * factor)

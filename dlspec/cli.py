@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from dlspec import __version__
-from dlspec.diagnostics import Diagnostic, SpecError
+from dlspec.diagnostics import Diagnostic, Span, SpecError, make
 
 app = typer.Typer(
     name="dlspec",
@@ -99,14 +99,21 @@ def lint(
 @app.command()
 def summary(
     spec_file: Annotated[Path, typer.Argument(metavar="SPEC", help="The spec file.")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    with_keras: Annotated[
+        bool,
+        typer.Option(
+            "--keras",
+            help="Also build the Keras model (imports Keras) and show its output shapes and "
+            "parameter counts beside the static ones; exit 1 on any difference.",
+        ),
     ] = False,
     overrides: SetOption = None,
 ) -> None:
     """Show every layer's output shape and parameter count, inferred statically.
 
-    The head from the task table is the last row. Exit status 1 when the spec has errors.
+    The head from the task table is the last row. Exit status 1 when the spec has errors, or,
+    with --keras, when Keras disagrees with static inference on any layer.
     """
     from dlspec import check
     from dlspec import summary as summary_module
@@ -115,10 +122,23 @@ def summary(
         spec, _, inference = check.analyse(spec_file, overrides or [])
     except SpecError as error:
         raise _fail(error.diagnostics) from None
+    keras_view = None
+    if with_keras:
+        if inference.input_shape is None or not inference.complete:
+            err.print(
+                f"dlspec summary: cannot build '{spec_file}' for --keras: its input shape or "
+                "head width is known only once the data loads"
+            )
+            raise typer.Exit(1)
+        from dlspec import build
+
+        keras_view = summary_module.compare(inference, build.model(spec, inference))
     if as_json:
-        out.out(json.dumps(summary_module.to_json(inference)), highlight=False)
+        out.out(json.dumps(summary_module.to_json(inference, keras_view)), highlight=False)
     else:
-        out.print(summary_module.table(inference, f"{spec.name} ({spec.task.type})"))
+        out.print(summary_module.table(inference, f"{spec.name} ({spec.task.type})", keras_view))
+    if keras_view is not None and not keras_view.agrees:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -129,13 +149,238 @@ def schema() -> None:
     out.out(json.dumps(schema_module.generate(), indent=2), highlight=False)
 
 
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def _use_backend(backend: str | None) -> None:
+    """Choose the Keras backend before anything imports Keras, and quiet TensorFlow's logs.
+
+    Raises:
+        typer.Exit: code 2 when the backend is unknown or not installed.
+    """
+    import importlib.util
+    import os
+    import sys
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if backend is None:
+        return
+    if backend not in BACKENDS:
+        err.print(f"dlspec: unknown --backend '{backend}': expected tensorflow, jax or torch")
+        raise typer.Exit(2)
+    span = Span("--backend", 1, 1, 1, len(backend) + 1)
+    if importlib.util.find_spec(backend) is None:
+        hint = f"install it (pip install {backend}) or choose another of: {', '.join(BACKENDS)}"
+        message = f"the Keras backend '{backend}' is not installed"
+        raise _fail([make("DLS408", message, span, hint)], 2)
+    if "keras" in sys.modules:
+        import keras
+
+        if keras.backend.backend() != backend:
+            message = f"Keras is already running on '{keras.backend.backend()}', not '{backend}'"
+            raise _fail([make("DLS408", message, span)], 2)
+    os.environ["KERAS_BACKEND"] = backend
+
+
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        metavar="NAME",
+        help="Keras backend: tensorflow, jax or torch (default: $KERAS_BACKEND, else tensorflow).",
+    ),
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print one JSON object on stdout and nothing else."),
+]
+OutputOption = Annotated[
+    Path,
+    typer.Option("--output", metavar="DIR", help="Root folder of run directories."),
+]
+
+
 @app.command()
 def train(
     spec_file: Annotated[Path, typer.Argument(metavar="SPEC", help="The spec file.")],
+    overrides: SetOption = None,
+    output: OutputOption = Path("runs"),
+    backend: BackendOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar; the report still prints.")
+    ] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Train a spec (not built yet in this release)."""
-    err.print("dlspec train: training is not built yet in this release; see the README")
-    raise typer.Exit(2)
+    """Train a spec: fit every validation split and the final model, score the test set once.
+
+    Saves runs/<name>/<timestamp>/ (resolved spec, metrics.json, history.csv, model.keras,
+    preprocessing, plots, environment.json) and prints the report: per-fold and test metrics,
+    the confusion matrix, a learning curve and the bias-variance verdict. Exit status: 0
+    trained, 1 the spec or its data has errors, 2 usage error.
+    """
+    import sys
+    from contextlib import nullcontext, redirect_stdout
+
+    from dlspec import check
+
+    _use_backend(backend)
+    try:
+        spec, source_map, inference = check.analyse(spec_file, overrides or [])
+    except SpecError as error:
+        raise _fail(error.diagnostics) from None
+    from dlspec import report
+    from dlspec import train as training
+    from dlspec.train.progress import TrainingProgress
+
+    bar = nullcontext() if quiet or as_json else TrainingProgress(err)
+    # Whatever a library prints goes to stderr: stdout carries only the report or the JSON.
+    with bar as progress, redirect_stdout(sys.stderr):
+        try:
+            results = training.run(
+                spec,
+                spec_file,
+                inference,
+                source_map=source_map,
+                output=output,
+                command=["dlspec", *sys.argv[1:]],
+                progress=progress,
+            )
+        except SpecError as error:
+            raise _fail(error.diagnostics) from None
+    if as_json:
+        out.out(json.dumps(results.summary_json()), highlight=False)
+    else:
+        out.print(report.render(results), soft_wrap=False)
+
+
+@app.command()
+def evaluate(
+    run: Annotated[Path, typer.Argument(metavar="RUN", help="A run directory.")],
+    data_source: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            metavar="SOURCE",
+            help="Score on this data source instead (e.g. csv:new.csv, relative to the "
+            "working folder): every example, or its own test split when it has one.",
+        ),
+    ] = None,
+    backend: BackendOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score a saved run's model again, on its test rows or on another data source.
+
+    The test rows are recomputed from the stored spec and seed; the model loads in Keras's
+    safe mode, and the saved preprocessing is applied.
+
+    Exit status: 0 scored, 1 the run or the data has errors, 2 usage error.
+    """
+    import sys
+    from contextlib import redirect_stdout
+
+    _use_backend(backend)
+    from dlspec import report
+    from dlspec.train.evaluate import evaluate as evaluate_run
+
+    with redirect_stdout(sys.stderr):
+        try:
+            result = evaluate_run(run, data_source)
+        except SpecError as error:
+            raise _fail(error.diagnostics) from None
+    for note in result.notes:
+        err.print(f"warning: {note}")
+    if as_json:
+        payload = {
+            "run_dir": str(run),
+            "data": result.source,
+            "examples": result.test.size,
+            "metrics": result.test.metrics,
+            "confusion_matrix": result.test.confusion,
+        }
+        out.out(json.dumps(payload), highlight=False)
+    else:
+        heading = f"run {run}, scored on {result.source}"
+        title = "Test set" if data_source is None else "Scores"
+        out.print(
+            report.evaluation(result.test, result.task, result.class_names, heading, title),
+            soft_wrap=False,
+        )
+
+
+@app.command()
+def predict(
+    run: Annotated[Path, typer.Argument(metavar="RUN", help="A run directory.")],
+    inputs: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="Examples to predict, in the format of the run's data (e.g. a CSV with the "
+            "feature columns; a target column is ignored).",
+        ),
+    ],
+    output_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="OUT.csv", help="Where to write the CSV (default stdout)."
+        ),
+    ] = None,
+    backend: BackendOption = None,
+) -> None:
+    """Predict with a saved run and write the predictions as CSV.
+
+    Classification gives one probability column per class and the predicted label, regression
+    the predicted values. The saved preprocessing is applied first. Exit status: 0 written,
+    1 the run or the inputs have errors, 2 usage error.
+    """
+    import csv
+    import sys
+    from contextlib import redirect_stdout
+
+    _use_backend(backend)
+    from dlspec.train import predict as predicting
+
+    with redirect_stdout(sys.stderr):
+        try:
+            header, rows = predicting.predict(run, inputs)
+        except SpecError as error:
+            raise _fail(error.diagnostics) from None
+    if output_file is None:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    predicting.write(output_file, header, rows)
+    err.print(f"wrote {len(rows)} predictions to {output_file}")
+
+
+@app.command()
+def runs(
+    output: OutputOption = Path("runs"),
+    compare: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--compare",
+            metavar="A B",
+            help="Show two runs side by side: the spec fields that differ and every metric. "
+            "A run is a directory, NAME/TIMESTAMP under --output, or NAME (its latest run).",
+        ),
+    ] = None,
+) -> None:
+    """List the runs under --output: name, time, task, headline metric, verdict."""
+    from dlspec import report
+    from dlspec.train import rundir
+
+    if not compare:
+        out.print(report.runs_table(rundir.find(output)), soft_wrap=False)
+        return
+    chosen = []
+    for which in compare:
+        found = rundir.locate(output, which)
+        if found is None:
+            err.print(f"dlspec runs: no run '{which}' (as a directory or under {output})")
+            raise typer.Exit(1)
+        chosen.append(found)
+    out.print(report.compare(*chosen), soft_wrap=False)
 
 
 def main() -> None:

@@ -161,7 +161,8 @@ class NextTokenTask(_Task):
 
     type: Literal["next_token"] = Field(description="Task type.")
     loss: Loss = Field(
-        default="sparse_categorical_crossentropy", description="Loss: sparse_categorical_crossentropy."
+        default="sparse_categorical_crossentropy",
+        description="Loss: sparse_categorical_crossentropy.",
     )
     vocabulary: int | None = Field(
         default=None, ge=2, description="Vocabulary size when the data does not tell it."

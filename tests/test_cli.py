@@ -62,7 +62,15 @@ def test_lint_json_is_one_object_per_line(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(d["line"], d["col"], d["code"]) for d in lines] == [(5, 7, "DLS203")]
     assert set(lines[0]) == {
-        "file", "line", "col", "end_line", "end_col", "severity", "code", "message", "hint"
+        "file",
+        "line",
+        "col",
+        "end_line",
+        "end_col",
+        "severity",
+        "code",
+        "message",
+        "hint",
     }
 
 
@@ -105,7 +113,12 @@ def test_summary_json_shape() -> None:
     result = runner.invoke(app, ["summary", str(SPECS / "iris_mlp.yaml"), "--json"])
     data = json.loads(result.stdout)
     assert [layer["name"] for layer in data["layers"]] == ["dense_1", "dropout_1", "head"]
-    assert data["layers"][-1] == {"name": "head", "kind": "dense", "output_shape": [3], "params": 51}
+    assert data["layers"][-1] == {
+        "name": "head",
+        "kind": "dense",
+        "output_shape": [3],
+        "params": 51,
+    }
     assert data["total_params"] == data["trainable_params"] == 4 * 16 + 16 + 16 * 3 + 3
 
 
@@ -121,7 +134,14 @@ def test_schema_is_json_with_every_section() -> None:
     result = runner.invoke(app, ["schema"])
     schema = json.loads(result.stdout)
     assert set(schema["properties"]) >= {
-        "dlspec", "name", "data", "task", "model", "optimizer", "training", "validation"
+        "dlspec",
+        "name",
+        "data",
+        "task",
+        "model",
+        "optimizer",
+        "training",
+        "validation",
     }
 
 

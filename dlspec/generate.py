@@ -1,0 +1,77 @@
+"""Sentence generation by sampling from a trained next_token model, one token at a time.
+
+The model reads a fixed window of ``steps`` token ids and predicts, at every position, the
+distribution of the next token. The context sits at the start of the window and the prediction is
+read at its last real position: a causal transformer or a forward recurrent layer never looks at
+the padding after it, so the answer is the same as for an exact-length input.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import keras
+
+    from dlspec.data import Preprocessor
+
+# Ids the sampler never produces: padding and the out-of-vocabulary token.
+RESERVED_IDS = (0, 1)
+_NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]])")
+_NO_SPACE_AFTER = re.compile(r"([(\[]) ")
+
+
+def next_distribution(model: keras.Model, context: np.ndarray, steps: int) -> np.ndarray:
+    """The model's probabilities for the token after ``context`` (its last ``steps`` ids)."""
+    window = np.asarray(context, dtype="int32")[-steps:]
+    batch = np.zeros((1, steps), dtype="int32")
+    batch[0, : len(window)] = window
+    probabilities = np.asarray(model.predict(batch, verbose=0))[0, len(window) - 1]
+    return probabilities.astype("float64")
+
+
+def pick(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """Sample an id after rescaling the distribution by ``temperature``.
+
+    Temperature below 1 sharpens the distribution (0 always takes the most likely token);
+    above 1 flattens it. Reserved ids are never picked.
+    """
+    p = probabilities.copy()
+    p[list(RESERVED_IDS)] = 0.0
+    if temperature <= 0:
+        return int(np.argmax(p))
+    logits = np.log(np.maximum(p, 1e-12)) / temperature
+    logits[list(RESERVED_IDS)] = -np.inf
+    weights = np.exp(logits - logits.max())
+    return int(rng.choice(len(weights), p=weights / weights.sum()))
+
+
+def sample(
+    model: keras.Model,
+    preprocessor: Preprocessor,
+    prompt: str,
+    *,
+    length: int,
+    temperature: float,
+    seed: int,
+) -> list[str]:
+    """The prompt's tokens followed by ``length`` sampled tokens."""
+    steps = int(model.input_shape[1])
+    rng = np.random.default_rng(seed)
+    ids = [int(i) for i in preprocessor.encode(prompt) if int(i) != 0] if prompt.strip() else []
+    if not ids:
+        size = len(preprocessor.vocabulary or [])
+        ids = [int(rng.integers(len(RESERVED_IDS), size))]
+    for _ in range(length):
+        distribution = next_distribution(model, np.array(ids), steps)
+        ids.append(pick(distribution, temperature, rng))
+    return preprocessor.decode(ids)
+
+
+def join(tokens: list[str]) -> str:
+    """Tokens as text: words separated by spaces, punctuation attached to its word."""
+    text = " ".join(tokens)
+    return _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", text))

@@ -1,0 +1,86 @@
+"""PNG plots of a run: learning curves and the confusion matrix, drawn with matplotlib.
+
+matplotlib is imported inside each function, with the non-interactive Agg backend, so
+importing this module costs nothing and plotting never needs a display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dlspec.train.results import FoldResult
+
+
+def _pyplot():  # noqa: ANN202 - matplotlib's module
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def learning_curves(fits: Sequence[FoldResult], path: str | Path) -> None:
+    """Training and validation loss by epoch, one line pair per fold, saved as a PNG.
+
+    Validation lines are dashed, so the plot reads the same without colour.
+    """
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=100)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, fold in enumerate(fits):
+        colour = colours[index % len(colours)]
+        label = "final" if fold.name == "final" else f"fold {fold.name}"
+        loss = fold.history.get("loss", [])
+        epochs = range(1, len(loss) + 1)
+        axes.plot(epochs, loss, color=colour, linestyle="-", label=f"{label} training")
+        validation = fold.history.get("val_loss", [])
+        if validation:
+            axes.plot(
+                range(1, len(validation) + 1),
+                validation,
+                color=colour,
+                linestyle="--",
+                label=f"{label} validation",
+            )
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss")
+    axes.set_title("Learning curves (solid: training, dashed: validation)")
+    axes.grid(True, alpha=0.3)
+    if fits:
+        axes.legend(fontsize="small", ncol=2)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def confusion_matrix(
+    matrix: Sequence[Sequence[int]], class_names: Sequence[str] | None, path: str | Path
+) -> None:
+    """The test set's confusion matrix as a PNG, with the count written in every cell.
+
+    Rows are true classes, columns predicted ones.
+    """
+    plt = _pyplot()
+    k = len(matrix)
+    names = list(class_names) if class_names else [str(i) for i in range(k)]
+    size = max(4.0, 0.5 * k + 2)
+    figure, axes = plt.subplots(figsize=(size + 1, size), dpi=100)
+    image = axes.imshow(matrix, cmap="Blues")
+    figure.colorbar(image, ax=axes)
+    peak = max((max(row) for row in matrix), default=0)
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            colour = "white" if peak and count > peak / 2 else "black"
+            axes.text(j, i, str(count), ha="center", va="center", color=colour, fontsize=8)
+    axes.set_xticks(range(k), names, rotation=45, ha="right")
+    axes.set_yticks(range(k), names)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title("Confusion matrix (test set)")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)

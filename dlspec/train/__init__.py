@@ -1,0 +1,62 @@
+"""Training: validation schemes, fitting, evaluation, prediction and run directories.
+
+    train.run(spec, spec_file, inference) -> Results, with the run directory written
+
+This package's ``__init__`` stays light (``dlspec runs`` lists run directories without Keras);
+the modules that fit models import Keras themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dlspec.check import Inference
+    from dlspec.located import SourceMap
+    from dlspec.spec import Spec
+    from dlspec.train.fit import Progress
+    from dlspec.train.results import Results
+
+__all__ = ["run"]
+
+
+def run(
+    spec: Spec,
+    spec_file: str | Path,
+    inference: Inference,
+    *,
+    source_map: SourceMap | None = None,
+    output: str | Path = "runs",
+    command: list[str] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> Results:
+    """Load the data, fit every split and the final model, score the test set, save the run.
+
+    Args:
+        spec: The experiment, as ``check.analyse`` returned it.
+        spec_file: The spec's file (data paths are relative to it).
+        inference: Static analysis of the spec.
+        source_map: Locates data errors in the spec file.
+        output: The root of run directories (``runs/<name>/<timestamp>/``).
+        command: The command line, recorded in ``environment.json``.
+        progress: Where each epoch is reported while fitting.
+        now: The run's timestamp (default: now).
+
+    Raises:
+        SpecError: the data cannot be loaded or does not fit the spec.
+    """
+    from dlspec.train.experiment import run as run_experiment
+
+    return run_experiment(
+        spec,
+        spec_file,
+        inference,
+        source_map=source_map,
+        output=Path(output),
+        command=command,
+        progress=progress,
+        now=now,
+    )

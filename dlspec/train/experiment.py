@@ -1,0 +1,164 @@
+"""One training run from start to end: data, splits, fits, final model, test scores, run.
+
+``dlspec evaluate`` reuses ``test_set`` to find the same test rows again.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from dlspec import check, data
+from dlspec.check import Inference
+from dlspec.diagnostics import SpecError, has_errors
+from dlspec.located import SourceMap
+from dlspec.sections import InputSpec
+from dlspec.spec import Spec
+from dlspec.train import fit as fitting
+from dlspec.train import rundir, schemes
+from dlspec.train.diagnosis import judge
+from dlspec.train.results import FoldResult, Results
+
+
+def test_set(spec: Spec, dataset: data.Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
+    """The run's plan of splits and its test examples (the source's own, or split off)."""
+    has_test = dataset.x_test is not None
+    plan = schemes.plan(
+        spec.validation,
+        spec.task.type,
+        dataset.y,
+        seed=spec.seed,
+        series=bool(dataset.series),
+        has_test=has_test,
+    )
+    if has_test:
+        return plan, dataset.x_test, dataset.y_test
+    return plan, dataset.x[plan.test], dataset.y[plan.test]
+
+
+def complete(
+    spec: Spec, inference: Inference, dataset: data.Dataset, source_map: SourceMap | None
+) -> Inference:
+    """Static inference again with the loaded examples' shape, for the builder.
+
+    Needed where the source could not tell the shape before loading (an npz file).
+
+    Raises:
+        SpecError: the spec does not fit the loaded data.
+    """
+    if inference.input_shape is not None or source_map is None:
+        return inference
+    dtype = "int32" if np.issubdtype(dataset.x.dtype, np.integer) else "float32"
+    shaped = spec.model.model_copy(
+        update={"input": InputSpec(shape=list(dataset.x.shape[1:]), dtype=dtype)}
+    )
+    again = check.run(spec.model_copy(update={"model": shaped}), source_map)
+    if has_errors(again.diagnostics):
+        raise SpecError(again.diagnostics)
+    return again
+
+
+def refit_epochs(spec: Spec, folds: list[FoldResult]) -> int:
+    """Epochs for the final model: the folds' mean best epoch when early stopping ran."""
+    if spec.training.early_stopping is None or not folds:
+        return spec.training.epochs
+    chosen = [f.best_epoch or f.epochs for f in folds]
+    return max(1, round(float(np.mean(chosen))))
+
+
+def run(
+    spec: Spec,
+    spec_file: str | Path,
+    inference: Inference,
+    *,
+    source_map: SourceMap | None,
+    output: Path,
+    command: list[str] | None,
+    progress: fitting.Progress | None,
+    now: datetime | None,
+) -> Results:
+    """See ``dlspec.train.run``."""
+    dataset = data.load(spec, spec_file, source_map=source_map)
+    inference = complete(spec, inference, dataset, source_map)
+    plan, x_test, y_test = test_set(spec, dataset)
+    x, y = dataset.x, dataset.y
+    folds: list[FoldResult] = []
+    fitted = None
+    for index, split in enumerate(plan.folds):
+        label = f"fold {index + 1}/{len(plan.folds)}" if plan.refit else "holdout"
+        fitted = fitting.fit(
+            spec,
+            inference,
+            dataset,
+            split.train,
+            split.validation,
+            epochs=spec.training.epochs,
+            ordered=plan.ordered,
+            progress=progress,
+            label=label,
+        )
+        folds.append(
+            FoldResult(
+                name=str(index + 1),
+                train_size=len(split.train),
+                validation_size=len(split.validation),
+                epochs=fitted.epochs,
+                best_epoch=fitted.best_epoch,
+                history=fitted.history,
+                train=fitting.score(fitted, spec, x[split.train], y[split.train]),
+                validation=fitting.score(fitted, spec, x[split.validation], y[split.validation]),
+            )
+        )
+    final = folds[-1]
+    if plan.refit:
+        epochs = refit_epochs(spec, folds)
+        fitted = fitting.fit(
+            spec,
+            inference,
+            dataset,
+            plan.rest,
+            None,
+            epochs=epochs,
+            ordered=plan.ordered,
+            progress=progress,
+            label="final",
+        )
+        final = FoldResult(
+            name="final",
+            train_size=len(plan.rest),
+            validation_size=0,
+            epochs=fitted.epochs,
+            best_epoch=None,
+            history=fitted.history,
+            train=fitting.score(fitted, spec, x[plan.rest], y[plan.rest]),
+        )
+    assert fitted is not None  # every scheme has at least one fold
+    class_names = list(dataset.class_names) if dataset.class_names is not None else None
+    test = fitting.test_scores(fitted.model, fitted.preprocessor, spec, x_test, y_test, class_names)
+    results = Results(
+        name=spec.name or Path(spec_file).stem,
+        task=spec.task.type,
+        scheme=spec.validation.type,
+        seed=spec.seed,
+        folds=folds,
+        final=final,
+        test=test,
+        verdict=judge(spec.task.type, folds),
+        class_names=class_names,
+    )
+    directory = rundir.create(output, results.name, now)
+    results.run_dir = str(directory)
+    rundir.write(
+        directory,
+        spec=spec,
+        spec_file=spec_file,
+        results=results,
+        model=fitted.model,
+        preprocessor=fitted.preprocessor,
+        fingerprint=dataset.fingerprint,
+        command=command if command is not None else list(sys.argv),
+    )
+    return results

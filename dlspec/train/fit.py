@@ -1,0 +1,268 @@
+"""Fitting one model on one split, and scoring it.
+
+Seeds, preprocessing fitted on the split's training rows, callbacks, class weights; then
+scores on its training and validation rows, and on the test rows for the final model.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import keras
+import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+
+from dlspec import build
+from dlspec.check import Inference
+from dlspec.data import Dataset, Preprocessor
+from dlspec.spec import Spec
+from dlspec.train import scoring
+from dlspec.train.results import Scores
+from dlspec.train.schemes import CLASSIFICATION, labels
+
+
+class Progress(Protocol):
+    """What a fit reports to while it runs (``TrainingProgress`` shows it)."""
+
+    def start(self, label: str, epochs: int) -> None: ...  # noqa: D102
+    def epoch(self, epoch: int, logs: dict[str, float]) -> None: ...  # noqa: D102
+    def stop(self) -> None: ...  # noqa: D102
+
+
+@dataclass
+class Fitted:
+    """A trained model with the preprocessing its inputs need and how the fit went."""
+
+    model: keras.Model
+    preprocessor: Preprocessor
+    history: dict[str, list[float]]
+    epochs: int  # epochs run
+    best_epoch: int | None  # 1-based epoch whose weights were restored
+
+
+def seed(value: int) -> None:
+    """Seed Python, NumPy and the backend, and make the backend's ops deterministic.
+
+    With the TensorFlow backend this turns on ``enable_op_determinism`` (TensorFlow is
+    imported only then); PyTorch gets ``use_deterministic_algorithms``; JAX on CPU is
+    deterministic already.
+    """
+    keras.utils.set_random_seed(value)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+        # Each fold's fresh model retraces its functions; TensorFlow warns about that.
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    elif backend == "torch":
+        import torch
+
+        torch.use_deterministic_algorithms(True)
+
+
+def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
+    """Targets in the form the loss takes.
+
+    (N, d) floats for regression and binary, one-hot rows for categorical cross-entropy,
+    integer labels otherwise.
+    """
+    y = np.asarray(y)
+    task = spec.task.type
+    if task == "regression":
+        return y.reshape(len(y), -1).astype("float32")
+    if task == "binary":
+        return labels(y).reshape(-1, 1).astype("float32")
+    if task == "multiclass" and spec.task.loss == "categorical_crossentropy" and y.ndim == 1:
+        return keras.utils.to_categorical(y, outputs).astype("float32")
+    return y
+
+
+def class_weights(spec: Spec, y: np.ndarray) -> dict[int, float] | None:
+    """The loss weight of each class: 'balanced' is computed from these training labels."""
+    wanted = spec.training.class_weight
+    if wanted is None or spec.task.type not in CLASSIFICATION:
+        return None
+    if wanted == "balanced":
+        y = labels(y).astype(int)
+        present = np.unique(y)
+        weights = compute_class_weight("balanced", classes=present, y=y)
+        return {int(c): float(w) for c, w in zip(present, weights, strict=True)}
+    return {int(c): float(w) for c, w in wanted.items()}
+
+
+class _Report(keras.callbacks.Callback):
+    def __init__(self, progress: Progress):
+        super().__init__()
+        self.progress = progress
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.progress.epoch(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+
+def head_units(spec: Spec, dataset: Dataset) -> int | None:
+    """The head's width as the loaded data tells it (classes, target columns, vocabulary)."""
+    task = spec.task.type
+    if task == "multiclass" and dataset.class_names:
+        return len(dataset.class_names)
+    if task == "regression":
+        return 1 if dataset.y.ndim == 1 else int(dataset.y.shape[-1])
+    if task == "next_token":
+        return dataset.vocabulary
+    return None
+
+
+def fit(
+    spec: Spec,
+    inference: Inference,
+    dataset: Dataset,
+    train: np.ndarray,
+    validation: np.ndarray | None,
+    *,
+    epochs: int,
+    ordered: bool = False,
+    progress: Progress | None = None,
+    label: str = "",
+) -> Fitted:
+    """Fit a fresh model on rows ``train`` of (x, y), validating on rows ``validation``.
+
+    The preprocessor is fitted on the training rows only; early stopping and learning-rate
+    reduction watch the validation loss, so they are off when there are no validation rows.
+
+    Args:
+        spec: The experiment.
+        inference: Static analysis of the spec (shapes for the builder).
+        dataset: Every loaded example.
+        train: Indexes of the training rows.
+        validation: Indexes of the validation rows, or None (a final refit).
+        epochs: How many epochs at most.
+        ordered: The rows are in time order, so they are never shuffled.
+        progress: Where to report each epoch.
+        label: The progress bar's label ("fold 2/5").
+    """
+    keras.backend.clear_session()
+    seed(spec.seed)
+    x, y = dataset.x, dataset.y
+    preprocessor = Preprocessor.for_spec(spec, dataset).fit(x[train])
+    model = build.model(spec, inference, head_units=head_units(spec, dataset))
+    build.compile(model, spec)
+    outputs = int(model.output_shape[-1])
+    x_train = preprocessor.transform(x[train])
+    y_train = targets(spec, y[train], outputs)
+    validation_data = None
+    callbacks: list[keras.callbacks.Callback] = []
+    stopper = None
+    if validation is not None and len(validation):
+        validation_data = (
+            preprocessor.transform(x[validation]),
+            targets(spec, y[validation], outputs),
+        )
+        stopping = spec.training.early_stopping
+        if stopping is not None:
+            stopper = keras.callbacks.EarlyStopping(
+                monitor="val_loss",
+                patience=stopping.patience,
+                min_delta=stopping.min_delta,
+                restore_best_weights=stopping.restore_best_weights,
+            )
+            callbacks.append(stopper)
+        plateau = spec.training.reduce_lr_on_plateau
+        if plateau is not None:
+            callbacks.append(
+                keras.callbacks.ReduceLROnPlateau(
+                    monitor="val_loss",
+                    factor=plateau.factor,
+                    patience=plateau.patience,
+                    min_lr=plateau.min_lr,
+                )
+            )
+    if progress is not None:
+        callbacks.append(_Report(progress))
+        progress.start(label, epochs)
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=validation_data,
+        epochs=epochs,
+        batch_size=spec.training.batch_size,
+        shuffle=spec.training.shuffle and not ordered,
+        class_weight=class_weights(spec, y[train]),
+        callbacks=callbacks,
+        verbose=0,
+    )
+    if progress is not None:
+        progress.stop()
+    record = {name: [float(v) for v in values] for name, values in history.history.items()}
+    run = len(record.get("loss", []))
+    best = None
+    if stopper is not None and stopper.restore_best_weights and stopper.best_weights is not None:
+        best = int(stopper.best_epoch) + 1
+    return Fitted(model, preprocessor, record, run, best)
+
+
+def score(fitted: Fitted, spec: Spec, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Loss and metrics of a fitted model on raw examples, with dropout off."""
+    if len(x) == 0:
+        return {}
+    inputs = fitted.preprocessor.transform(x)
+    outputs = int(fitted.model.output_shape[-1])
+    if spec.task.type == "next_token":
+        return evaluate(fitted.model, spec, inputs, targets(spec, y, outputs))
+    predicted = np.asarray(
+        fitted.model.predict(inputs, batch_size=spec.training.batch_size, verbose=0)
+    )
+    values = scoring.summary(spec.task.type, y, predicted, _threshold(spec))
+    values["loss"] = loss(fitted.model, targets(spec, y, outputs), predicted)
+    return {k: v for k, v in values.items() if np.isfinite(v)}
+
+
+def test_scores(
+    model: keras.Model,
+    preprocessor: Preprocessor,
+    spec: Spec,
+    x: np.ndarray,
+    y: np.ndarray,
+    class_names: list[str] | None,
+) -> Scores:
+    """The final scores of a model on raw examples.
+
+    The task's metrics, the loss, and for classification the confusion matrix and the
+    per-class report.
+    """
+    inputs = preprocessor.transform(x)
+    predicted = np.asarray(model.predict(inputs, batch_size=spec.training.batch_size, verbose=0))
+    wanted = targets(spec, y, int(model.output_shape[-1]))
+    if spec.task.type == "next_token":
+        evaluated = evaluate(model, spec, inputs, wanted)
+    else:
+        evaluated = {"loss": loss(model, wanted, predicted)}
+    return scoring.test_result(
+        spec.task.type, y, predicted, evaluated, class_names, _threshold(spec)
+    )
+
+
+def loss(model: keras.Model, y: np.ndarray, predicted: np.ndarray) -> float:
+    """The model's loss on these predictions, weight penalties included.
+
+    Equal to what ``evaluate`` reports, without tracing another function for each fold's model.
+    """
+    function = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
+    return float(function(y, predicted)) + sum(float(p) for p in model.losses)
+
+
+def evaluate(model: keras.Model, spec: Spec, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """``model.evaluate`` as a flat dict of floats (loss and the compiled metrics)."""
+    result = model.evaluate(x, y, batch_size=spec.training.batch_size, verbose=0, return_dict=True)
+    flat: dict[str, float] = {}
+    for name, value in result.items():
+        if isinstance(value, dict):
+            flat.update({k: float(v) for k, v in value.items()})
+        else:
+            flat[name] = float(value)
+    return flat
+
+
+def _threshold(spec: Spec) -> float:
+    return float(getattr(spec.task, "threshold", 0.5))

@@ -1,0 +1,61 @@
+"""``dlspec predict``: a saved run's predictions for new examples, as a CSV table.
+
+Classification gives one probability column per class (named by the class) and the
+predicted label; regression gives the predicted values.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from dlspec import data
+from dlspec.train import scoring
+from dlspec.train.evaluate import outputs
+from dlspec.train.saved import SavedRun, open_run
+
+
+def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
+    """The CSV header and rows for the model's outputs."""
+    task = run.spec.task.type
+    if task in ("binary", "multiclass"):
+        probabilities = scoring.class_probabilities(task, predicted)
+        k = probabilities.shape[1]
+        names = run.class_names or [str(i) for i in range(k)]
+        chosen = scoring.predicted_labels(
+            task, predicted, float(getattr(run.spec.task, "threshold", 0.5))
+        )
+        header = [*names, "predicted"]
+        rows = [[*map(float, p), names[c]] for p, c in zip(probabilities, chosen, strict=True)]
+        return header, rows
+    if task == "next_token":
+        # The most likely next token after each sequence's last position.
+        return ["next_token"], [[int(t)] for t in predicted[:, -1, :].argmax(axis=-1)]
+    values = predicted.reshape(len(predicted), -1)
+    header = (
+        ["prediction"]
+        if values.shape[1] == 1
+        else [f"prediction_{i}" for i in range(values.shape[1])]
+    )
+    return header, [list(map(float, row)) for row in values]
+
+
+def predict(path: str | Path, inputs: str | Path) -> tuple[list[str], list[list[object]]]:
+    """Predictions of the run at ``path`` for the examples in the file ``inputs``.
+
+    Raises:
+        SpecError: the run is incomplete or the inputs do not fit the spec's data.
+    """
+    run = open_run(path)
+    x, _ = data.read_inputs(run.spec, str(run.spec_file), Path(inputs))
+    return table(run, outputs(run, x))
+
+
+def write(path: str | Path, header: list[str], rows: list[list[object]]) -> None:
+    """Write predictions as CSV (floats in full precision)."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)

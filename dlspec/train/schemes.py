@@ -1,0 +1,148 @@
+"""Validation schemes: which examples train, validate and test in each split of a run.
+
+The test set is split off first (the source's own test arrays when it has them) and scored
+once, at the end. Every index here points into the loaded examples, so a split can be
+recomputed later from the stored spec and seed alone (``dlspec evaluate`` does).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    TimeSeriesSplit,
+    train_test_split,
+)
+
+from dlspec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
+
+CLASSIFICATION = ("binary", "multiclass")
+
+
+@dataclass(frozen=True)
+class Split:
+    """One training/validation split: example indexes, in the order they are used."""
+
+    train: np.ndarray
+    validation: np.ndarray
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every split of a run.
+
+    ``rest`` holds the non-test examples: the final model of ``kfold`` and ``time_series``
+    trains on all of them (``refit``). ``test`` is None when the source brings its own test set.
+    """
+
+    rest: np.ndarray
+    test: np.ndarray | None
+    folds: list[Split]
+    refit: bool
+    ordered: bool  # time order kept: nothing was shuffled
+
+
+def labels(y: np.ndarray) -> np.ndarray:
+    """Integer class labels from integer, one-hot or (N, 1) targets, for stratifying."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    return y.reshape(len(y))
+
+
+def is_ordered(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, series: bool) -> bool:
+    """Whether examples must keep their order: a time series or the time_series scheme."""
+    return series or scheme.type == "time_series"
+
+
+def stratified(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, task: str, series: bool) -> bool:
+    """Stratify when asked, by default for classification; never in time order or unshuffled."""
+    wanted = scheme.stratify if scheme.stratify is not None else task in CLASSIFICATION
+    return (
+        bool(wanted)
+        and task in CLASSIFICATION
+        and scheme.shuffle
+        and not is_ordered(scheme, series)
+    )
+
+
+def plan(
+    scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec,
+    task: str,
+    y: np.ndarray,
+    *,
+    seed: int,
+    series: bool = False,
+    has_test: bool = False,
+) -> Plan:
+    """Split ``len(y)`` examples into test, then the scheme's training/validation splits.
+
+    Args:
+        scheme: The spec's validation section.
+        task: The task type (classification tasks are stratified by default).
+        y: Targets of the loaded examples (the source's training part when ``has_test``).
+        seed: The spec's seed; the same seed gives the same splits.
+        series: The examples are in time order (never shuffled, test is the last part).
+        has_test: The source brings its own test set, so no test rows are split off here.
+
+    Returns:
+        The splits; indexes point into ``y``.
+    """
+    n = len(y)
+    ordered = is_ordered(scheme, series)
+    strat = stratified(scheme, task, series)
+    classes = labels(y) if task in CLASSIFICATION else None
+    every = np.arange(n)
+    if has_test:
+        rest, test = every, None
+    elif ordered:
+        n_test = math.ceil(n * scheme.test_size)
+        rest, test = every[: n - n_test], every[n - n_test :]
+    else:
+        rest, test = train_test_split(
+            every,
+            test_size=scheme.test_size,
+            shuffle=scheme.shuffle,
+            stratify=classes if strat else None,
+            random_state=seed if scheme.shuffle else None,
+        )
+    rest_classes = classes[rest] if classes is not None else None
+    if isinstance(scheme, HoldoutSpec):
+        folds = [_holdout(scheme, rest, rest_classes, seed, ordered, strat)]
+        return Plan(rest, test, folds, refit=False, ordered=ordered)
+    if isinstance(scheme, KFoldSpec):
+        shuffle = scheme.shuffle and not ordered
+        if strat:
+            splitter = StratifiedKFold(scheme.folds, shuffle=shuffle, random_state=seed)
+        else:
+            splitter = KFold(scheme.folds, shuffle=shuffle, random_state=seed if shuffle else None)
+        pairs = splitter.split(rest, rest_classes if strat else None)
+    else:
+        pairs = TimeSeriesSplit(n_splits=scheme.splits, gap=scheme.gap).split(rest)
+    folds = [Split(rest[train], rest[validation]) for train, validation in pairs]
+    return Plan(rest, test, folds, refit=True, ordered=ordered)
+
+
+def _holdout(
+    scheme: HoldoutSpec,
+    rest: np.ndarray,
+    classes: np.ndarray | None,
+    seed: int,
+    ordered: bool,
+    strat: bool,
+) -> Split:
+    if ordered:
+        n_validation = math.ceil(len(rest) * scheme.validation_size)
+        return Split(rest[: len(rest) - n_validation], rest[len(rest) - n_validation :])
+    train, validation = train_test_split(
+        rest,
+        test_size=scheme.validation_size,
+        shuffle=scheme.shuffle,
+        stratify=classes if strat else None,
+        random_state=seed if scheme.shuffle else None,
+    )
+    return Split(train, validation)

@@ -1,0 +1,112 @@
+"""Scores from predictions, computed with scikit-learn so they are exact.
+
+Accuracy, precision, recall, F1, AUC, the confusion matrix, RMSE, MAE and R² (not Keras's
+streaming approximations).
+
+Keras is not imported here: ``score`` takes the model's predictions and its loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn import metrics as sk
+
+from dlspec.train.results import ClassReport, Scores
+from dlspec.train.schemes import labels
+
+
+def predicted_labels(task: str, probabilities: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Class indexes from a classifier's outputs: argmax, or ``p > threshold`` for binary."""
+    probabilities = np.asarray(probabilities)
+    if task == "binary":
+        return (probabilities.reshape(len(probabilities)) > threshold).astype(int)
+    return probabilities.argmax(axis=-1)
+
+
+def class_probabilities(task: str, outputs: np.ndarray) -> np.ndarray:
+    """One column per class: a binary head's single sigmoid output becomes (1 - p, p)."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    if task == "binary":
+        p = outputs.reshape(len(outputs))
+        return np.stack([1.0 - p, p], axis=1)
+    return outputs
+
+
+def summary(
+    task: str, y: np.ndarray, outputs: np.ndarray, threshold: float = 0.5
+) -> dict[str, float]:
+    """The task's metrics from targets and model outputs (no loss: the model computes that)."""
+    y = np.asarray(y)
+    outputs = np.asarray(outputs)
+    if task == "regression":
+        truth = y.reshape(len(y), -1).astype(np.float64)
+        predicted = outputs.reshape(len(outputs), -1).astype(np.float64)
+        return {
+            "rmse": float(np.sqrt(sk.mean_squared_error(truth, predicted))),
+            "mae": float(sk.mean_absolute_error(truth, predicted)),
+            "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
+        }
+    if task not in ("binary", "multiclass"):
+        return {}
+    truth = labels(y)
+    predicted = predicted_labels(task, outputs, threshold)
+    precision, recall, f1, _ = sk.precision_recall_fscore_support(
+        truth, predicted, average="macro", zero_division=0
+    )
+    out = {
+        "accuracy": float(sk.accuracy_score(truth, predicted)),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+    }
+    if task == "binary" and len(np.unique(truth)) == 2:
+        out["auc"] = float(sk.roc_auc_score(truth, np.asarray(outputs).reshape(len(outputs))))
+    return out
+
+
+def test_result(
+    task: str,
+    y: np.ndarray,
+    outputs: np.ndarray,
+    loss_and_metrics: dict[str, float],
+    class_names: Sequence[str] | None,
+    threshold: float = 0.5,
+) -> Scores:
+    """Test scores: the task's metrics, the loss, the confusion matrix, the per-class report.
+
+    Args:
+        task: The task type.
+        y: True targets.
+        outputs: The model's outputs for the same examples.
+        loss_and_metrics: What ``model.evaluate`` returned (its loss is kept; for next_token
+            its metrics too, since they have no scikit-learn equivalent).
+        class_names: Names of the classes, index order.
+        threshold: The binary task's decision threshold.
+    """
+    values = summary(task, y, outputs, threshold)
+    if task == "next_token":
+        values = dict(loss_and_metrics)
+    values["loss"] = float(loss_and_metrics["loss"])
+    if task not in ("binary", "multiclass"):
+        return Scores(len(y), _finite(values))
+    k = 2 if task == "binary" else np.asarray(outputs).shape[-1]
+    names = list(class_names) if class_names else [str(i) for i in range(k)]
+    truth = labels(np.asarray(y))
+    predicted = predicted_labels(task, outputs, threshold)
+    every = list(range(k))
+    confusion = sk.confusion_matrix(truth, predicted, labels=every)
+    precision, recall, f1, support = sk.precision_recall_fscore_support(
+        truth, predicted, labels=every, zero_division=0
+    )
+    per_class = [
+        ClassReport(names[i], float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+        for i in every
+    ]
+    return Scores(len(y), _finite(values), confusion.tolist(), per_class)
+
+
+def _finite(values: dict[str, float]) -> dict[str, float]:
+    """Drop undefined scores (an R² of one example): JSON has no NaN."""
+    return {k: v for k, v in values.items() if np.isfinite(v)}

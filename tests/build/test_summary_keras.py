@@ -1,0 +1,137 @@
+"""``dlspec summary SPEC --keras``: Keras's shapes and counts beside the static ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import dlspec
+from dlspec.cli import app
+
+pytestmark = pytest.mark.keras
+
+ROOT = Path(dlspec.__file__).resolve().parent.parent
+LENET5 = str(ROOT / "specs" / "lenet5.yaml")
+runner = CliRunner()
+
+NESTED = """
+task: {type: regression, outputs: 1}
+model:
+  input: [6, 4]
+  layers:
+    - residual:
+        layers:
+          - conv1d: {filters: 8, kernel_size: 3, strides: 2, padding: same}
+          - residual: [dense: 8, layer_normalization]
+    - flatten
+"""
+
+
+def test_keras_table_for_lenet5_agrees():
+    result = runner.invoke(app, ["summary", LENET5, "--keras"])
+    assert result.exit_code == 0, result.output
+    header = [line.split("┃") for line in result.output.splitlines() if line.startswith("┃")]
+    cells = [
+        " ".join(part.strip() for part in column).strip() for column in zip(*header, strict=True)
+    ]
+    assert cells[1:-1] == [
+        "layer",
+        "kind",
+        "output shape",
+        "params",
+        "keras shape",
+        "keras params",
+        "keras",
+    ]
+    conv = next(line for line in result.output.splitlines() if "conv2d_1" in line)
+    assert conv.count("(28, 28, 6)") == 2 and conv.count("156") == 2 and "ok" in conv
+    assert "DIFFERS" not in result.output
+    assert "keras agrees on every layer" in result.output
+    total = next(line for line in result.output.splitlines() if "total" in line)
+    assert total.count("61,706") == 2 and "ok" in total
+
+
+def test_keras_json_for_lenet5_has_keras_counts():
+    result = runner.invoke(app, ["summary", LENET5, "--keras", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["keras_total_params"] == data["total_params"] == 61_706
+    assert data["keras_differences"] == []
+    for layer in data["layers"]:
+        assert layer["keras_output_shape"] == layer["output_shape"]
+        assert layer["keras_params"] == layer["params"]
+    assert data["layers"][-1]["name"] == "head"
+
+
+def test_without_keras_the_json_has_no_keras_fields():
+    data = json.loads(runner.invoke(app, ["summary", LENET5, "--json"]).output)
+    assert "keras_total_params" not in data
+    assert "keras_params" not in data["layers"][0]
+
+
+def test_a_difference_is_flagged_and_exits_1(monkeypatch):
+    from dlspec.base import Params
+    from dlspec.layers.dense import DenseSpec
+
+    original = DenseSpec.params
+    monkeypatch.setattr(DenseSpec, "params", lambda self, shape: original(self, shape) + Params(1))
+    result = runner.invoke(app, ["summary", LENET5, "--keras", "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["keras_differences"] == ["dense_1", "dense_2"]
+    dense = next(layer for layer in data["layers"] if layer["name"] == "dense_1")
+    assert dense["params"] == dense["keras_params"] + 1
+    table = runner.invoke(app, ["summary", LENET5, "--keras"])
+    assert table.exit_code == 1
+    line = next(line for line in table.output.splitlines() if "dense_1" in line)
+    assert "DIFFERS" in line
+    assert "keras differs: dense_1, dense_2" in table.output
+
+
+def test_a_spec_with_errors_exits_1_before_building(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("task: binary\nmodel: {input: [4], layers: [lstm: 3]}\n")
+    result = runner.invoke(app, ["summary", str(path), "--keras"])
+    assert result.exit_code == 1
+    assert "DLS301" in result.output
+
+
+def test_compare_matches_nested_residual_rows(tmp_path):
+    from dlspec import build, check
+    from dlspec import summary as summary_module
+
+    path = tmp_path / "nested.yaml"
+    path.write_text(NESTED)
+    spec, _, inference = check.analyse(path)
+    view = summary_module.compare(inference, build.model(spec, inference))
+    nested = [row for _, row in summary_module.rows(inference)]
+    assert [row.kind for row in nested] == [
+        "residual",
+        "conv1d",
+        "residual",
+        "dense",
+        "layer_normalization",
+        "flatten",
+        "dense",
+    ]
+    for row in nested:
+        found = view.get(row)
+        assert found is not None, row.name
+        assert found.output_shape == row.output_shape, row.name
+        assert found.params == row.params.total, row.name
+    assert view.agrees
+
+
+def test_a_head_known_only_at_load_cannot_be_compared(tmp_path):
+    (tmp_path / "table.csv").write_text("a,b,label\n1,2,x\n3,4,y\n")
+    path = tmp_path / "csv.yaml"
+    path.write_text(
+        "data: {source: csv:table.csv, target: label}\ntask: multiclass\n"
+        "model: {layers: [dense: 4]}\n"
+    )
+    result = runner.invoke(app, ["summary", str(path), "--keras"])
+    assert result.exit_code == 1
+    assert "known only once the data loads" in result.output
