@@ -164,6 +164,7 @@ def _use_backend(backend: str | None) -> None:
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if backend is None:
+        _import_keras_quietly()
         return
     if backend not in BACKENDS:
         err.print(f"dlspec: unknown --backend '{backend}': expected tensorflow, jax or torch")
@@ -180,6 +181,38 @@ def _use_backend(backend: str | None) -> None:
             message = f"Keras is already running on '{keras.backend.backend()}', not '{backend}'"
             raise _fail([make("DLS408", message, span)], 2)
     os.environ["KERAS_BACKEND"] = backend
+    _import_keras_quietly()
+
+
+def _import_keras_quietly() -> None:
+    """Import Keras and its backend with the backend's native start-up notices silenced.
+
+    TensorFlow writes oneDNN and CUDA notices straight to file descriptor 2 before its own
+    logging starts, so TF_CPP_MIN_LOG_LEVEL cannot stop them; they would bury the report. When
+    the import fails, what was silenced is shown with the error.
+    """
+    import os
+    import sys
+    import tempfile
+
+    if "keras" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            import keras
+
+            keras.ops.zeros((1,))  # the first operation starts the device runtime, which logs
+        except BaseException:
+            os.dup2(saved, 2)
+            capture.seek(0)
+            sys.stderr.write(capture.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 BackendOption = Annotated[
@@ -381,6 +414,50 @@ def runs(
             raise typer.Exit(1)
         chosen.append(found)
     out.print(report.compare(*chosen), soft_wrap=False)
+
+
+@app.command()
+def generate(
+    run: Annotated[Path, typer.Argument(metavar="RUN", help="A next_token run directory.")],
+    prompt: Annotated[
+        str, typer.Option("--prompt", "-p", help="Text to continue (default: a random word).")
+    ] = "",
+    length: Annotated[int, typer.Option(min=1, help="Tokens to sample after the prompt.")] = 30,
+    temperature: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Below 1 sharpens the distribution (0: always the likeliest token); above 1 "
+            "flattens it.",
+        ),
+    ] = 1.0,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many texts.")] = 1,
+    seed: Annotated[
+        int | None, typer.Option(help="Sampling seed (default: the run's seed).")
+    ] = None,
+    backend: BackendOption = None,
+) -> None:
+    """Generate text by sampling from a next_token run, one token at a time.
+
+    Each step feeds the text so far to the model and draws the next token from its predicted
+    distribution, rescaled by the temperature. Exit status: 0 generated, 1 the run cannot
+    generate (not a run, not a next_token model), 2 usage error.
+    """
+    import sys
+    from contextlib import redirect_stdout
+
+    _use_backend(backend)
+    from dlspec import generate as generating
+
+    with redirect_stdout(sys.stderr):
+        try:
+            texts = generating.from_run(
+                run, prompt, length=length, temperature=temperature, seed=seed, count=count
+            )
+        except SpecError as error:
+            raise _fail(error.diagnostics) from None
+    for text in texts:
+        out.out(text, highlight=False)
 
 
 def main() -> None:

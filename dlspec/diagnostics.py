@@ -145,6 +145,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS406": ("data-shape", "the loaded data does not fit the model"),
     "DLS407": ("run-not-found", "a run directory that does not exist or is incomplete"),
     "DLS408": ("backend-unavailable", "the requested Keras backend is not installed"),
+    "DLS409": ("run-task-mismatch", "a run whose task the command cannot use"),
 }
 
 

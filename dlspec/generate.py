@@ -9,9 +9,12 @@ the padding after it, so the answer is the same as for an exact-length input.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from dlspec.diagnostics import Span, SpecError, make
 
 if TYPE_CHECKING:
     import keras
@@ -69,6 +72,54 @@ def sample(
         distribution = next_distribution(model, np.array(ids), steps)
         ids.append(pick(distribution, temperature, rng))
     return preprocessor.decode(ids)
+
+
+def from_run(
+    run: str | Path,
+    prompt: str = "",
+    *,
+    length: int = 30,
+    temperature: float = 1.0,
+    seed: int | None = None,
+    count: int = 1,
+) -> list[str]:
+    """``count`` texts sampled from a saved next_token run, each the prompt plus ``length``.
+
+    The seed defaults to the run's own, so the same call gives the same texts.
+
+    Raises:
+        SpecError: DLS407 when ``run`` is not a run directory, DLS409 when its task is not
+            next_token.
+    """
+    from dlspec.train.saved import open_run
+
+    saved = open_run(run)
+    if saved.spec.task.type != "next_token":
+        raise SpecError(
+            [
+                make(
+                    "DLS409",
+                    f"run '{run}' is a {saved.spec.task.type} model; generating text needs a "
+                    "next_token run",
+                    Span.point(str(saved.spec_file)),
+                    "train a spec with 'task: next_token', e.g. specs/alice_lstm.yaml",
+                )
+            ]
+        )
+    base = saved.spec.seed if seed is None else seed
+    return [
+        join(
+            sample(
+                saved.model,
+                saved.preprocessor,
+                prompt,
+                length=length,
+                temperature=temperature,
+                seed=base + index,
+            )
+        )
+        for index in range(count)
+    ]
 
 
 def join(tokens: list[str]) -> str:
