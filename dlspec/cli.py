@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from dlspec import __version__
-from dlspec.diagnostics import Diagnostic, Span, SpecError, make
+from dlspec.diagnostics import Diagnostic, SpecError
 
 app = typer.Typer(
     name="dlspec",
@@ -149,70 +149,14 @@ def schema() -> None:
     out.out(json.dumps(schema_module.generate(), indent=2), highlight=False)
 
 
-BACKENDS = ("tensorflow", "jax", "torch")
+def _use_backend(name: str | None) -> None:
+    """Start the chosen Keras backend, or exit with status 2 (a usage error)."""
+    from dlspec import backend
 
-
-def _use_backend(backend: str | None) -> None:
-    """Choose the Keras backend before anything imports Keras, and quiet TensorFlow's logs.
-
-    Raises:
-        typer.Exit: code 2 when the backend is unknown or not installed.
-    """
-    import importlib.util
-    import os
-    import sys
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if backend is None:
-        _import_keras_quietly()
-        return
-    if backend not in BACKENDS:
-        err.print(f"dlspec: unknown --backend '{backend}': expected tensorflow, jax or torch")
-        raise typer.Exit(2)
-    span = Span("--backend", 1, 1, 1, len(backend) + 1)
-    if importlib.util.find_spec(backend) is None:
-        hint = f"install it (pip install {backend}) or choose another of: {', '.join(BACKENDS)}"
-        message = f"the Keras backend '{backend}' is not installed"
-        raise _fail([make("DLS408", message, span, hint)], 2)
-    if "keras" in sys.modules:
-        import keras
-
-        if keras.backend.backend() != backend:
-            message = f"Keras is already running on '{keras.backend.backend()}', not '{backend}'"
-            raise _fail([make("DLS408", message, span)], 2)
-    os.environ["KERAS_BACKEND"] = backend
-    _import_keras_quietly()
-
-
-def _import_keras_quietly() -> None:
-    """Import Keras and its backend with the backend's native start-up notices silenced.
-
-    TensorFlow writes oneDNN and CUDA notices straight to file descriptor 2 before its own
-    logging starts, so TF_CPP_MIN_LOG_LEVEL cannot stop them; they would bury the report. When
-    the import fails, what was silenced is shown with the error.
-    """
-    import os
-    import sys
-    import tempfile
-
-    if "keras" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
-        os.dup2(capture.fileno(), 2)
-        try:
-            import keras
-
-            keras.ops.zeros((1,))  # the first operation starts the device runtime, which logs
-        except BaseException:
-            os.dup2(saved, 2)
-            capture.seek(0)
-            sys.stderr.write(capture.read().decode(errors="replace"))
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+    try:
+        backend.select(name)
+    except SpecError as error:
+        raise _fail(error.diagnostics, 2) from None
 
 
 BackendOption = Annotated[

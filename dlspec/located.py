@@ -204,12 +204,15 @@ def _where(loc: tuple[Any, ...], source_map: SourceMap) -> str:
     if len(path) >= 2 and isinstance(path[-1], str):
         if isinstance(path[-2], int) or path[-2] in layers:
             return f"{path[-1]} layer"
-    if not path:
-        return "the spec"
-    dotted = ""
+    return f"'{dotted_path(path)}'" if path else "the spec"
+
+
+def dotted_path(path: tuple[Any, ...] | list[Any]) -> str:
+    """A path as users write it, in messages and ``--set``: ``model.layers[0].dense``."""
+    text = ""
     for key in path:
-        dotted += f"[{key}]" if isinstance(key, int) else (f".{key}" if dotted else str(key))
-    return f"'{dotted}'"
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
 
 
 def to_diagnostics(error: ValidationError, source_map: SourceMap) -> list[Diagnostic]:

@@ -136,16 +136,11 @@ class AdamSpec(_Optimizer):
     amsgrad: bool = Field(default=False, description="Use the AMSGrad variant.")
 
 
-class AdamWSpec(_Optimizer):
+class AdamWSpec(AdamSpec):
     """AdamW: Adam with decoupled weight decay."""
 
-    type: Literal["adamw"] = Field(description="Optimizer type.")
-    learning_rate: PositiveFloat = Field(default=0.001, description="Step size.")
+    type: Literal["adamw"] = Field(description="Optimizer type.")  # type: ignore[assignment]
     weight_decay: float = Field(default=0.004, ge=0, description="Decoupled weight decay.")
-    beta_1: float = Field(default=0.9, ge=0, lt=1, description="Decay of the first moment.")
-    beta_2: float = Field(default=0.999, ge=0, lt=1, description="Decay of the second moment.")
-    epsilon: PositiveFloat = Field(default=1e-7, description="Numerical stability constant.")
-    amsgrad: bool = Field(default=False, description="Use the AMSGrad variant.")
 
 
 _KERAS_NAMES = {

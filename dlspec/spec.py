@@ -18,7 +18,7 @@ from dlspec import source
 from dlspec.base import SpecModel
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
 from dlspec.layers import BY_KIND
-from dlspec.located import SourceMap, to_diagnostics
+from dlspec.located import SourceMap, dotted_path, to_diagnostics
 from dlspec.optimizers import AdamSpec, OptimizerSpec
 from dlspec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
 from dlspec.tasks import TaskSpec
@@ -218,7 +218,7 @@ def _apply_override(doc: source.Document, text: str) -> None:
                 doc.key_spans[tuple(path[: depth + 1])] = path_span
             node = node[key]
         else:
-            past = f" past '{_dotted(path[:depth])}'" if depth else ""
+            past = f" past '{dotted_path(path[:depth])}'" if depth else ""
             doc.diagnostics.append(
                 make("DLS108", f"override path '{dotted}' does not exist{past}", path_span)
             )
@@ -248,14 +248,6 @@ def _expand_shorthand(item: dict[Any, Any], kind: str) -> None:
         item[kind] = {}
     elif main is not None and not isinstance(value, list | dict) or kind == "residual":
         item[kind] = {main: value}
-
-
-def _dotted(path: list[Any]) -> str:
-    """A path as ``--set`` takes it: ``model.layers[0].dense``."""
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text
 
 
 def _shift(span: Span, cols: int) -> Span:

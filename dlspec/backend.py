@@ -1,0 +1,67 @@
+"""Choosing and starting the Keras backend, before anything imports Keras."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tempfile
+
+from dlspec.diagnostics import Span, SpecError, make
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def select(name: str | None) -> None:
+    """Use backend ``name`` (None: $KERAS_BACKEND, else TensorFlow), then import Keras.
+
+    Raises:
+        SpecError: DLS408 when the backend is unknown, not installed, or Keras already runs on
+            another one.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if name is not None:
+        span = Span("--backend", 1, 1, 1, len(name) + 1)
+        choices = ", ".join(BACKENDS)
+        if name not in BACKENDS:
+            message = f"unknown Keras backend '{name}'"
+            raise SpecError([make("DLS408", message, span, f"choose one of: {choices}")])
+        if importlib.util.find_spec(name) is None:
+            hint = f"install it (pip install {name}) or choose another of: {choices}"
+            message = f"the Keras backend '{name}' is not installed"
+            raise SpecError([make("DLS408", message, span, hint)])
+        if "keras" in sys.modules:
+            import keras
+
+            if keras.backend.backend() != name:
+                message = f"Keras is already running on '{keras.backend.backend()}', not '{name}'"
+                raise SpecError([make("DLS408", message, span)])
+        os.environ["KERAS_BACKEND"] = name
+    start()
+
+
+def start() -> None:
+    """Import Keras and its backend with the backend's native start-up notices silenced.
+
+    TensorFlow writes oneDNN and CUDA notices straight to file descriptor 2 before its own
+    logging starts, so TF_CPP_MIN_LOG_LEVEL cannot stop them; they would bury the report. When
+    the import fails, what was silenced is shown with the error.
+    """
+    if "keras" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            import keras
+
+            keras.ops.zeros((1,))  # the first operation starts the device runtime, which logs
+        except BaseException:
+            os.dup2(saved, 2)
+            capture.seek(0)
+            sys.stderr.write(capture.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
