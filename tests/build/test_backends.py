@@ -170,7 +170,6 @@ def test_the_example_specs_and_the_kind_specs_use_every_layer_kind(tmp_path):
 
 
 def test_jax_trains_every_spec_with_tensorflows_and_the_static_counts(tmp_path):
-    pytest.importorskip("jax")
     from dlspec import check
 
     paths = spec_files(tmp_path)

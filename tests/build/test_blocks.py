@@ -109,7 +109,6 @@ print(json.dumps({{"backend": keras.backend.backend(), "params": model.count_par
 
 
 def test_trains_on_the_jax_backend():
-    pytest.importorskip("jax")
     env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(ROOT), "JAX_PLATFORMS": "cpu"}
     script = JAX_SCRIPT.format(tests=str(Path(__file__).parent))
     result = subprocess.run(

@@ -290,7 +290,6 @@ def test_unavailable_backend_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_jax_backend_trains_in_memory_data(tmp_path: Path) -> None:
-    pytest.importorskip("jax")
     result = subprocess.run(
         [
             sys.executable,
