@@ -13,7 +13,7 @@ BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def select(name: str | None) -> None:
-    """Use backend ``name`` (None: $KERAS_BACKEND, else TensorFlow), then import Keras.
+    """Use backend ``name`` (None: $KERAS_BACKEND, else TensorFlow) when Keras is imported.
 
     Raises:
         SpecError: DLS408 when the backend is unknown, not installed, or Keras already runs on
@@ -37,7 +37,6 @@ def select(name: str | None) -> None:
                 message = f"Keras is already running on '{keras.backend.backend()}', not '{name}'"
                 raise SpecError([make("DLS408", message, span)])
         os.environ["KERAS_BACKEND"] = name
-    start()
 
 
 def start() -> None:

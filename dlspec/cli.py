@@ -149,14 +149,16 @@ def schema() -> None:
     out.out(json.dumps(schema_module.generate(), indent=2), highlight=False)
 
 
-def _use_backend(name: str | None) -> None:
-    """Start the chosen Keras backend, or exit with status 2 (a usage error)."""
+def _use_backend(name: str | None, *, start: bool = True) -> None:
+    """Choose the Keras backend and (with ``start``) import it; exit 2 on a bad choice."""
     from dlspec import backend
 
     try:
         backend.select(name)
     except SpecError as error:
         raise _fail(error.diagnostics, 2) from None
+    if start:
+        backend.start()
 
 
 BackendOption = Annotated[
@@ -200,11 +202,12 @@ def train(
 
     from dlspec import check
 
-    _use_backend(backend)
+    _use_backend(backend, start=False)  # a spec with errors stops before Keras is imported
     try:
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
     except SpecError as error:
         raise _fail(error.diagnostics) from None
+    _use_backend(backend)
     from dlspec import report
     from dlspec import train as training
     from dlspec.train.progress import TrainingProgress
