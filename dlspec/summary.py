@@ -148,10 +148,11 @@ def table(inference: Inference, title: str, keras_view: KerasView | None = None)
     params = inference.params
     out = Table(title=title, show_footer=True, title_justify="left")
     shape = format_shape(inference.input_shape) if inference.input_shape else "?"
-    out.add_column("layer", footer="total")
-    out.add_column("kind", footer=f"input {shape}")
-    out.add_column("output shape", no_wrap=keras_view is not None)
-    out.add_column("params", justify="right", footer=f"{params.total:,}")
+    # Names stay whole (their ends tell nested layers apart); the kind column gives way.
+    out.add_column("layer", footer="total", no_wrap=True)
+    out.add_column("kind", footer=f"input {shape}", overflow="fold")
+    out.add_column("output shape", no_wrap=True)
+    out.add_column("params", justify="right", footer=f"{params.total:,}", no_wrap=True)
     if keras_view is not None:
         total_ok = keras_view.total_params == params.total
         out.add_column("keras shape", no_wrap=True)
