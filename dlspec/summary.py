@@ -148,11 +148,12 @@ def table(inference: Inference, title: str, keras_view: KerasView | None = None)
     params = inference.params
     out = Table(title=title, show_footer=True, title_justify="left")
     shape = format_shape(inference.input_shape) if inference.input_shape else "?"
-    # Names stay whole (their ends tell nested layers apart); the kind column gives way.
-    out.add_column("layer", footer="total", no_wrap=True)
+    # Names stay whole (their ends tell nested layers apart) and the kind column gives way;
+    # beside Keras's columns there is no room for that, so names fold there.
+    out.add_column("layer", footer="total", no_wrap=keras_view is None, overflow="fold")
     out.add_column("kind", footer=f"input {shape}", overflow="fold")
-    out.add_column("output shape", no_wrap=True)
-    out.add_column("params", justify="right", footer=f"{params.total:,}", no_wrap=True)
+    out.add_column("output shape", no_wrap=keras_view is not None)
+    out.add_column("params", justify="right", footer=f"{params.total:,}")
     if keras_view is not None:
         total_ok = keras_view.total_params == params.total
         out.add_column("keras shape", no_wrap=True)
