@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from dlspec.base import Params, Shape
+from dlspec.base import Params, Shape, ShapeError
 from dlspec.layers.layer import LayerSpec
 
 KerasRun = Callable[..., tuple[Shape, Params]]
+KerasAgrees = Callable[[LayerSpec, Shape], None]
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +38,28 @@ def keras_run() -> KerasRun:
         return tuple(model.output_shape[1:]), Params(trainable, non_trainable)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def keras_agrees() -> KerasAgrees:
+    """``agrees(spec, shape)``: the checker and Keras give the same output shape, or both refuse.
+
+    For the random sliding-window configurations of the convolution and pooling tests: the
+    checker refuses with ShapeError, Keras with ValueError when ``spec.build`` meets
+    ``keras.Input(shape)``.
+    """
+
+    def agrees(spec: LayerSpec, shape: Shape) -> None:
+        import keras
+
+        try:
+            ours = spec.output_shape(shape)
+        except ShapeError:
+            ours = None
+        try:
+            theirs = tuple(spec.build("x")(keras.Input(shape)).shape[1:])
+        except ValueError:
+            theirs = None
+        assert ours == theirs
+
+    return agrees

@@ -1,66 +1,29 @@
-import pytest
-from pydantic import TypeAdapter, ValidationError
+"""What ``global_average_pooling1d`` computes.
 
-from dlspec.base import Params, ShapeError
+Its arguments, shapes and rank errors are tested with its sister kinds in test_global_pooling.py.
+"""
+
+import numpy as np
+import pytest
+from pydantic import TypeAdapter
+
 from dlspec.layers import LayerItem
-from dlspec.layers.global_average_pooling1d import GlobalAveragePooling1DSpec
 
 parse = TypeAdapter(LayerItem).validate_python
 
-
-def test_parses_bare_and_mapping_forms():
-    assert parse("global_average_pooling1d") == GlobalAveragePooling1DSpec(
-        kind="global_average_pooling1d"
-    )
-    assert parse({"global_average_pooling1d": {"keepdims": True}}).keepdims is True
-
-
-@pytest.mark.parametrize(
-    "item",
-    [
-        {"global_average_pooling1d": True},
-        {"global_average_pooling1d": {"keepdims": "maybe"}},
-        {"global_average_pooling1d": {"axis": 1}},
-    ],
-)
-def test_rejects_bad_values(item):
-    with pytest.raises(ValidationError):
-        parse(item)
-
-
-@pytest.mark.parametrize(
-    ("keepdims", "shape", "out"),
-    [
-        (False, (10, 32), (32,)),
-        (True, (10, 32), (1, 32)),
-        (False, (None, 8), (8,)),
-        (True, (None, 8), (1, 8)),
-    ],
-)
-def test_output_shape_by_hand(keepdims, shape, out):
-    spec = parse({"global_average_pooling1d": {"keepdims": keepdims}})
-    assert spec.output_shape(shape) == out
-    assert spec.params(shape) == Params()
-
-
-@pytest.mark.parametrize("shape", [(32,), (7, 7, 64)])
-def test_wrong_rank_is_dls301(shape):
-    with pytest.raises(ShapeError) as info:
-        parse("global_average_pooling1d").output_shape(shape)
-    assert info.value.code == "DLS301"
-    assert "rank-2 input (steps, channels)" in info.value.message
+# Three steps with two channels: [1, 5, 2] and [-4, 0, -1].
+X = np.array([[[1, -4], [5, 0], [2, -1]]], "float32")
 
 
 @pytest.mark.keras
-@pytest.mark.parametrize(
-    ("keepdims", "shape"),
-    [
-        (False, (10, 32)),
-        (True, (10, 32)),
-        (False, (None, 8)),
-        (True, (None, 8)),
-    ],
-)
-def test_matches_keras(keras_run, keepdims, shape):
-    spec = parse({"global_average_pooling1d": {"keepdims": keepdims}})
-    assert keras_run(spec, shape) == (spec.output_shape(shape), Params())
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_keeps_the_mean_of_each_channel(keepdims):
+    import keras
+
+    layer = parse({"global_average_pooling1d": {"keepdims": keepdims}}).build("x")
+    out = keras.ops.convert_to_numpy(layer(X))[0]
+    # The mean over all steps, per channel: [1, 5, 2] -> 8 / 3 and [-4, 0, -1] -> -5 / 3.
+    expected = np.array([8 / 3, -5 / 3], "float32")
+    if keepdims:  # the pooled axes stay, with size 1
+        expected = expected.reshape(1, 2)
+    np.testing.assert_allclose(out, expected, rtol=1e-6)

@@ -1,66 +1,29 @@
-import pytest
-from pydantic import TypeAdapter, ValidationError
+"""What ``global_average_pooling2d`` computes.
 
-from dlspec.base import Params, ShapeError
+Its arguments, shapes and rank errors are tested with its sister kinds in test_global_pooling.py.
+"""
+
+import numpy as np
+import pytest
+from pydantic import TypeAdapter
+
 from dlspec.layers import LayerItem
-from dlspec.layers.global_average_pooling2d import GlobalAveragePooling2DSpec
 
 parse = TypeAdapter(LayerItem).validate_python
 
-
-def test_parses_bare_and_mapping_forms():
-    assert parse("global_average_pooling2d") == GlobalAveragePooling2DSpec(
-        kind="global_average_pooling2d"
-    )
-    assert parse({"global_average_pooling2d": {"keepdims": True}}).keepdims is True
-
-
-@pytest.mark.parametrize(
-    "item",
-    [
-        {"global_average_pooling2d": True},
-        {"global_average_pooling2d": {"keepdims": "maybe"}},
-        {"global_average_pooling2d": {"axis": 1}},
-    ],
-)
-def test_rejects_bad_values(item):
-    with pytest.raises(ValidationError):
-        parse(item)
-
-
-@pytest.mark.parametrize(
-    ("keepdims", "shape", "out"),
-    [
-        (False, (7, 7, 64), (64,)),
-        (True, (7, 7, 64), (1, 1, 64)),
-        (False, (None, None, 3), (3,)),
-        (True, (None, 5, 3), (1, 1, 3)),
-    ],
-)
-def test_output_shape_by_hand(keepdims, shape, out):
-    spec = parse({"global_average_pooling2d": {"keepdims": keepdims}})
-    assert spec.output_shape(shape) == out
-    assert spec.params(shape) == Params()
-
-
-@pytest.mark.parametrize("shape", [(64,), (10, 32)])
-def test_wrong_rank_is_dls301(shape):
-    with pytest.raises(ShapeError) as info:
-        parse("global_average_pooling2d").output_shape(shape)
-    assert info.value.code == "DLS301"
-    assert "rank-3 input (height, width, channels)" in info.value.message
+# A 2x2 image with two channels: [[1, 5], [3, 4]] and [[-4, 0], [2, -1]].
+X = np.array([[[[1, -4], [5, 0]], [[3, 2], [4, -1]]]], "float32")
 
 
 @pytest.mark.keras
-@pytest.mark.parametrize(
-    ("keepdims", "shape"),
-    [
-        (False, (7, 7, 64)),
-        (True, (7, 7, 64)),
-        (False, (None, None, 3)),
-        (True, (None, 5, 3)),
-    ],
-)
-def test_matches_keras(keras_run, keepdims, shape):
-    spec = parse({"global_average_pooling2d": {"keepdims": keepdims}})
-    assert keras_run(spec, shape) == (spec.output_shape(shape), Params())
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_keeps_the_mean_of_each_channel(keepdims):
+    import keras
+
+    layer = parse({"global_average_pooling2d": {"keepdims": keepdims}}).build("x")
+    out = keras.ops.convert_to_numpy(layer(X))[0]
+    # The mean over all positions, per channel: 13 / 4 and -3 / 4.
+    expected = np.array([13 / 4, -3 / 4], "float32")
+    if keepdims:  # the pooled axes stay, with size 1
+        expected = expected.reshape(1, 1, 2)
+    np.testing.assert_allclose(out, expected, rtol=1e-6)

@@ -1,80 +1,32 @@
-import pytest
-from pydantic import TypeAdapter, ValidationError
+"""What ``max_pooling1d`` computes; its arguments, shapes and errors are in test_pooling.py."""
 
-from dlspec.base import Params, ShapeError
+import numpy as np
+import pytest
+from pydantic import TypeAdapter
+
 from dlspec.layers import LayerItem
-from dlspec.layers.max_pooling1d import MaxPooling1DSpec
 
 parse = TypeAdapter(LayerItem).validate_python
 
-
-def test_parses_shorthand_bare_and_mapping_forms():
-    assert parse("max_pooling1d") == MaxPooling1DSpec(kind="max_pooling1d")
-    assert parse({"max_pooling1d": 3}).pool_size == 3
-    spec = parse({"max_pooling1d": {"pool_size": 3, "strides": 1, "padding": "same"}})
-    assert (spec.pool_size, spec.strides, spec.padding) == (3, 1, "same")
-
-
-@pytest.mark.parametrize(
-    "item",
-    [
-        {"max_pooling1d": 0},
-        {"max_pooling1d": [2, 2]},
-        {"max_pooling1d": {"strides": 0}},
-        {"max_pooling1d": {"padding": "causal"}},
-        {"max_pooling1d": {"padding": "full"}},
-    ],
-)
-def test_rejects_bad_values(item):
-    with pytest.raises(ValidationError):
-        parse(item)
-
-
-@pytest.mark.parametrize(
-    ("args", "shape", "out"),
-    [
-        ({}, (100, 8), (50, 8)),
-        ({}, (5, 1), (2, 1)),
-        ({"padding": "same"}, (5, 1), (3, 1)),
-        ({"pool_size": 3, "strides": 1}, (5, 2), (3, 2)),
-        ({"pool_size": 3, "strides": 2, "padding": "same"}, (6, 2), (3, 2)),
-        ({}, (None, 4), (None, 4)),
-    ],
-)
-def test_output_shape_by_hand(args, shape, out):
-    spec = parse({"max_pooling1d": args})
-    assert spec.output_shape(shape) == out
-    assert spec.params(shape) == Params()
-
-
-def test_wrong_rank_is_dls301():
-    with pytest.raises(ShapeError) as info:
-        parse("max_pooling1d").output_shape((28, 28, 1))
-    assert info.value.code == "DLS301"
-    assert "rank-2 input (steps, channels)" in info.value.message
-
-
-def test_shrinking_below_one_is_dls302():
-    with pytest.raises(ShapeError) as info:
-        parse({"max_pooling1d": 4}).output_shape((3, 8))
-    assert info.value.code == "DLS302"
-    assert info.value.message == "max_pooling1d shrinks (3,) to (0,) with pool_size 4 and strides 4"
-    assert "a smaller pool_size" in info.value.hint
+# Five steps with two channels: STEPS and -STEPS, so each channel pools on its own.
+STEPS = np.array([1, 5, 2, 0, 3], "float32")
+SEQUENCE = np.stack([STEPS, -STEPS], axis=-1)[None]
 
 
 @pytest.mark.keras
 @pytest.mark.parametrize(
-    ("args", "shape"),
+    ("args", "first", "second"),
     [
-        ({}, (100, 8)),
-        ({}, (5, 1)),
-        ({"padding": "same"}, (5, 1)),
-        ({"pool_size": 3, "strides": 1}, (5, 2)),
-        ({"pool_size": 3, "strides": 2, "padding": "same"}, (6, 2)),
-        ({"pool_size": 2, "strides": 3}, (10, 2)),
-        ({}, (None, 4)),
+        # Windows [1, 5] and [2, 0]; valid padding drops the last step.
+        ({}, [5, 2], [-1, 0]),
+        # same padding pads after the last step; padding is never the maximum.
+        ({"padding": "same"}, [5, 2, 3], [-1, 0, -3]),
+        ({"pool_size": 3, "strides": 1}, [5, 5, 3], [-1, 0, 0]),
     ],
 )
-def test_matches_keras(keras_run, args, shape):
-    spec = parse({"max_pooling1d": args})
-    assert keras_run(spec, shape) == (spec.output_shape(shape), Params())
+def test_keeps_the_maximum_of_each_window(args, first, second):
+    import keras
+
+    out = keras.ops.convert_to_numpy(parse({"max_pooling1d": args}).build("x")(SEQUENCE))[0]
+    np.testing.assert_array_equal(out[:, 0], first)
+    np.testing.assert_array_equal(out[:, 1], second)
