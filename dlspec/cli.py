@@ -304,6 +304,9 @@ def predict(
             "--output", "-o", metavar="OUT.csv", help="Where to write the CSV (default stdout)."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace OUT.csv if it exists (never by default).")
+    ] = False,
     backend: BackendOption = None,
 ) -> None:
     """Predict with a saved run and write the predictions as CSV.
@@ -316,6 +319,9 @@ def predict(
     import sys
     from contextlib import redirect_stdout
 
+    if output_file is not None and output_file.exists() and not force:
+        err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
+        raise typer.Exit(2)
     _use_backend(backend)
     from dlspec.train import predict as predicting
 
@@ -329,7 +335,11 @@ def predict(
         writer.writerow(header)
         writer.writerows(rows)
         return
-    predicting.write(output_file, header, rows)
+    try:
+        predicting.write(output_file, header, rows, replace=force)
+    except FileExistsError:  # created while we predicted
+        err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
+        raise typer.Exit(2) from None
     err.print(f"wrote {len(rows)} predictions to {output_file}")
 
 

@@ -53,9 +53,16 @@ def predict(path: str | Path, inputs: str | Path) -> tuple[list[str], list[list[
     return table(run, outputs(run, x))
 
 
-def write(path: str | Path, header: list[str], rows: list[list[object]]) -> None:
-    """Write predictions as CSV (floats in full precision)."""
-    with open(path, "w", newline="") as handle:
+def write(
+    path: str | Path, header: list[str], rows: list[list[object]], *, replace: bool = False
+) -> None:
+    """Write predictions as CSV (floats in full precision).
+
+    Raises:
+        FileExistsError: ``path`` exists and ``replace`` is false: a user's file is never
+            overwritten unless asked.
+    """
+    with open(path, "w" if replace else "x", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)

@@ -76,6 +76,20 @@ def test_predict_on_a_csv_reproduces_evaluate(iris_run: Trained, tmp_path: Path)
     assert hits / len(truth) == accuracy
 
 
+def test_predict_never_overwrites_without_force(iris_run: Trained, tmp_path: Path) -> None:
+    rows = tmp_path / "test_rows.csv"
+    _write_test_rows(iris_run, rows)
+    out = tmp_path / "mine.csv"
+    out.write_text("a file the user wrote\n")
+    refused = invoke("predict", str(iris_run.path), str(rows), "-o", str(out))
+    assert refused.exit_code == 2
+    assert "pass --force" in refused.stderr
+    assert out.read_text() == "a file the user wrote\n"
+    forced = invoke("predict", str(iris_run.path), str(rows), "-o", str(out), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert out.read_text().startswith("setosa,versicolor,virginica,predicted")
+
+
 def test_predict_writes_csv_to_stdout_without_output(iris_run: Trained, tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
     _write_test_rows(iris_run, rows)
