@@ -137,6 +137,13 @@ def summary(
         out.out(json.dumps(summary_module.to_json(inference, keras_view)), highlight=False)
     else:
         out.print(summary_module.table(inference, f"{spec.name} ({spec.task.type})", keras_view))
+    if not inference.complete:
+        missing = "input shape" if inference.input_shape is None else "head width"
+        err.print(
+            f"note: the {missing} of '{spec.data.source if spec.data else spec_file}' is known "
+            "only once the data loads; give model.input (and the task's head size) to see "
+            "every layer here"
+        )
     if keras_view is not None and not keras_view.agrees:
         raise typer.Exit(1)
 

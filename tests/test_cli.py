@@ -149,3 +149,14 @@ def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     for command in ("lint", "summary", "schema", "train"):
         assert command in result.stdout
+
+
+def test_summary_says_when_the_data_must_load_first(tmp_path: Path) -> None:
+    (tmp_path / "table.npz").write_bytes(b"")  # exists; its arrays are read only by training
+    path = _write(
+        tmp_path, "npz.yaml", "data: {source: npz:table.npz}\ntask: binary\nmodel: {layers: []}\n"
+    )
+    result = runner.invoke(app, ["summary", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["layers"] == []
+    assert "input shape of 'npz:table.npz' is known only once the data loads" in result.stderr
