@@ -64,7 +64,7 @@ def _fail(diagnostics: list[Diagnostic], code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="Check spec files statically, without TensorFlow.")
 def lint(
     paths: Annotated[
         list[Path], typer.Argument(help="Spec files, or folders searched for *.yaml and *.yml.")
@@ -96,7 +96,7 @@ def lint(
     raise typer.Exit(result.exit_code(strict))
 
 
-@app.command()
+@app.command(short_help="Show layers, output shapes and parameter counts.")
 def summary(
     spec_file: Annotated[Path, typer.Argument(metavar="SPEC", help="The spec file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -148,7 +148,7 @@ def summary(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of spec files.")
 def schema() -> None:
     """Print the JSON Schema of spec files, for editors (yaml-language-server) and CI."""
     from dlspec import schema as schema_module
@@ -186,7 +186,7 @@ OutputOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Train, validate and test a spec; save a run.")
 def train(
     spec_file: Annotated[Path, typer.Argument(metavar="SPEC", help="The spec file.")],
     overrides: SetOption = None,
@@ -240,7 +240,7 @@ def train(
         out.print(report.render(results), soft_wrap=False)
 
 
-@app.command()
+@app.command(short_help="Score a saved run again.")
 def evaluate(
     run: Annotated[Path, typer.Argument(metavar="RUN", help="A run directory.")],
     data_source: Annotated[
@@ -294,7 +294,7 @@ def evaluate(
         )
 
 
-@app.command()
+@app.command(short_help="Predict with a saved run, as CSV.")
 def predict(
     run: Annotated[Path, typer.Argument(metavar="RUN", help="A run directory.")],
     inputs: Annotated[
@@ -350,7 +350,7 @@ def predict(
     err.print(f"wrote {len(rows)} predictions to {output_file}")
 
 
-@app.command()
+@app.command(short_help="List saved runs, or compare two.")
 def runs(
     output: OutputOption = Path("runs"),
     compare: Annotated[
@@ -380,7 +380,7 @@ def runs(
     out.print(report.compare(*chosen), soft_wrap=False)
 
 
-@app.command()
+@app.command(short_help="Sample text from a next_token run.")
 def generate(
     run: Annotated[Path, typer.Argument(metavar="RUN", help="A next_token run directory.")],
     prompt: Annotated[
