@@ -136,6 +136,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS323": ("bad-validation", "a validation scheme that cannot work with this data"),
     "DLS324": ("duplicate-layer-name", "two layers with the same name"),
     "DLS325": ("unsupported-arguments", "layer arguments that Keras cannot combine"),
+    "DLS326": ("schedule-conflict", "reduce_lr_on_plateau with a learning-rate schedule"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

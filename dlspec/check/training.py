@@ -40,6 +40,17 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
                 warning=True,
             )
         )
+    if spec.training.reduce_lr_on_plateau is not None and spec.optimizer.schedule is not None:
+        out.append(
+            make(
+                "DLS326",
+                "reduce_lr_on_plateau cannot change a learning rate that a schedule sets "
+                "(Keras stops training with an error when the plateau comes)",
+                source_map.locate(("training", "reduce_lr_on_plateau")),
+                f"keep one of them: remove 'reduce_lr_on_plateau' or the optimizer's "
+                f"'{spec.optimizer.schedule.type}' schedule",
+            )
+        )
     regression = spec.task.type in ("regression", "next_token")
     if scheme.stratify and scheme.type == "time_series":
         out.append(

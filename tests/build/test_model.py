@@ -157,6 +157,33 @@ def test_learning_rate_schedules_are_compiled_in(tmp_path):
     assert float(schedule(10)) == pytest.approx(0.05)
 
 
+@pytest.mark.parametrize(
+    ("schedule", "points"),
+    [
+        # no warm-up: starts at the rate and ends at alpha times it
+        ("{type: cosine_decay, decay_steps: 100, alpha: 0.1}", {0: 0.1, 50: 0.055, 100: 0.01}),
+        # warm-up: rises linearly from 0 to the rate, then decays
+        (
+            "{type: cosine_decay, decay_steps: 100, warmup_steps: 10}",
+            {0: 0.0, 5: 0.05, 10: 0.1, 110: 0.0},
+        ),
+    ],
+)
+def test_cosine_decay_follows_its_curve(tmp_path, schedule, points):
+    import keras
+
+    from dlspec import build
+
+    text = (
+        "task: binary\nmodel: {input: [2], layers: []}\n"
+        f"optimizer: {{type: adam, learning_rate: 0.1, schedule: {schedule}}}\n"
+    )
+    learning_rate = build.from_file(write(tmp_path, text)).optimizer._learning_rate
+    assert isinstance(learning_rate, keras.optimizers.schedules.CosineDecay)
+    for step, value in points.items():
+        assert float(learning_rate(step)) == pytest.approx(value, abs=1e-6)
+
+
 def test_a_spec_with_errors_does_not_build(tmp_path):
     from dlspec import build
 
