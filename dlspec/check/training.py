@@ -70,6 +70,16 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
                 "remove 'stratify'",
             )
         )
+    if scheme.type == "kfold" and data.series:
+        out.append(
+            make(
+                "DLS323",
+                "kfold on a time series scores early folds with models trained on later data",
+                source_map.locate(("validation", "type")),
+                "use 'validation: time_series': expanding windows, always in time order",
+                warning=True,
+            )
+        )
     if scheme.type == "kfold" and data.examples is not None:
         training = int(data.examples * (1 - scheme.test_size))
         if scheme.folds > training:
