@@ -84,7 +84,8 @@ def lint(
     """Check spec files statically: YAML, schema, shapes, task table, training settings.
 
     Never imports TensorFlow, so it is fast enough for CI and editors. Exit status: 0 clean
-    (warnings allowed unless --strict), 1 findings, 2 usage error or unreadable input.
+    (warnings allowed unless --strict), 1 findings, 2 usage error or unreadable input (a
+    missing path, or a folder without spec files).
     """
     from dlspec import lint as lint_module
 

@@ -44,20 +44,22 @@ class LintResult:
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """Spec files named by ``paths`` (folders searched recursively) and paths that don't exist."""
+    """Spec files under ``paths`` (folders searched recursively), and the paths that name none."""
     files: list[Path] = []
     missing: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix in SUFFIXES
-                    and p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            if found:
+                files.extend(found)
+            else:  # a folder without specs is a wrong path in CI, not a clean result
+                missing.append(path)
         elif path.exists():
             files.append(path)
         else:
@@ -77,7 +79,8 @@ def run(paths: Sequence[Path], overrides: Sequence[str] = ()) -> LintResult:
 def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
     """Print the findings: ``text`` (with source excerpts on a terminal), ``json`` or ``github``."""
     for path in result.missing:
-        err.print(f"dlspec lint: no such file or folder: {path}", markup=False, highlight=False)
+        what = "no *.yaml or *.yml files in" if path.is_dir() else "no such file or folder:"
+        err.print(f"dlspec lint: {what} {path}", markup=False, highlight=False)
     shown = result.diagnostics[:MAX_SHOWN] if fmt == "text" else result.diagnostics
     for diagnostic in shown:
         if fmt == "json":

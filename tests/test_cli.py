@@ -83,6 +83,9 @@ def test_lint_github_annotations(tmp_path: Path) -> None:
 
 def test_lint_missing_path_and_bad_format_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["lint", str(tmp_path / "nope.yaml")]).exit_code == 2
+    empty = runner.invoke(app, ["lint", str(tmp_path)])  # a folder without specs
+    assert empty.exit_code == 2
+    assert f"no *.yaml or *.yml files in {tmp_path}" in empty.stderr
     assert runner.invoke(app, ["lint", "--format", "xml", str(SPECS)]).exit_code == 2
 
 
