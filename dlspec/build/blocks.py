@@ -286,6 +286,8 @@ class Residual(keras.layers.Layer):
         self.activation = activation
         self.activation_fn = keras.activations.get(activation)
         self.shortcut: keras.layers.Layer | None = None
+        # The output keeps the input's padding mask (an embedding's mask_zero) for what follows.
+        self.supports_masking = True
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         """Build the body in turn, then the projection if the body changed the shape."""
@@ -315,12 +317,20 @@ class Residual(keras.layers.Layer):
         self.shortcut.build(input_shape)
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
-        """``activation(body(inputs) + shortcut(inputs))``."""
+        """``activation(body(inputs) + shortcut(inputs))``.
+
+        The body sees the input's padding mask: Keras carries it on the tensors themselves.
+        """
         x = inputs
         for layer in self.body:
             x = layer(x, training=training)
         shortcut = inputs if self.shortcut is None else self.shortcut(inputs)
         return self.activation_fn(x + shortcut)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The input's mask while the steps are kept; none once a strided body shrank them."""
+        strided = isinstance(self.shortcut, keras.layers.Conv1D | keras.layers.Conv2D)
+        return None if strided else mask
 
     def get_config(self) -> dict[str, Any]:
         """Constructor arguments, the body's layers serialised."""

@@ -119,3 +119,58 @@ def test_trains_on_the_jax_backend():
     assert report["backend"] == "jax"
     assert np.isfinite(report["loss"])
     assert report["params"] == small_model().count_params()
+
+
+def test_residual_passes_the_padding_mask_to_its_body() -> None:
+    import keras
+    import numpy as np
+
+    from dlspec.build.blocks import Residual
+
+    ids = keras.Input((6,), dtype="int32")
+    embedding = keras.layers.Embedding(20, 4, mask_zero=True)
+    lstm = keras.layers.LSTM(4, return_sequences=True)
+    model = keras.Model(ids, Residual([lstm])(embedding(ids)))
+    batch = np.array([[5, 7, 3, 0, 0, 0], [2, 9, 4, 8, 1, 0]], dtype="int32")
+    # Plain arrays carry no Keras mask, so each call below sees exactly the mask it is given.
+    vectors = keras.ops.convert_to_numpy(embedding(batch))
+    # A masked LSTM carries its state over padded steps; an unmasked one reads the padding.
+    expected = lstm(vectors, mask=batch != 0) + vectors
+    unmasked = lstm(vectors) + vectors
+    got = model.predict(batch, verbose=0)
+    np.testing.assert_allclose(got, keras.ops.convert_to_numpy(expected), atol=1e-5)
+    assert not np.allclose(got, keras.ops.convert_to_numpy(unmasked), atol=1e-5)
+
+
+def test_residual_output_keeps_the_padding_mask() -> None:
+    import keras
+    import numpy as np
+
+    from dlspec.build.blocks import Residual
+
+    ids = keras.Input((5,), dtype="int32")
+    embedding = keras.layers.Embedding(20, 3, mask_zero=True)
+    dense = keras.layers.Dense(3)
+    pooled = keras.layers.GlobalAveragePooling1D()(Residual([dense])(embedding(ids)))
+    model = keras.Model(ids, pooled)
+    batch = np.array([[4, 6, 0, 0, 0]], dtype="int32")
+    vectors = keras.ops.convert_to_numpy(embedding(batch))
+    steps = keras.ops.convert_to_numpy(dense(vectors)) + vectors
+    # The average runs over the two real steps only, as after the embedding itself.
+    np.testing.assert_allclose(
+        model.predict(batch, verbose=0), steps[:, :2].mean(axis=1), atol=1e-6
+    )
+
+
+def test_a_strided_residual_drops_the_mask_it_no_longer_fits() -> None:
+    import keras
+    import numpy as np
+
+    from dlspec.build.blocks import Residual
+
+    ids = keras.Input((6,), dtype="int32")
+    vectors = keras.layers.Embedding(20, 4, mask_zero=True)(ids)
+    shrunk = Residual([keras.layers.Conv1D(8, 3, strides=2, padding="same")])(vectors)
+    model = keras.Model(ids, keras.layers.GlobalAveragePooling1D()(shrunk))
+    batch = np.array([[4, 6, 9, 0, 0, 0]], dtype="int32")
+    assert model.predict(batch, verbose=0).shape == (1, 8)  # a 6-step mask on 3 steps would fail
