@@ -68,13 +68,6 @@ def format_shape(shape: Shape) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def require_rank(shape: Shape, ranks: tuple[int, ...], what: str, hint: str | None = None) -> None:
-    """Raise ShapeError unless ``shape`` has one of ``ranks`` (batch axis excluded)."""
-    if len(shape) not in ranks:
-        wanted = " or ".join(f"rank-{r}" for r in ranks)
-        raise ShapeError(f"{what} needs a {wanted} input, got {format_shape(shape)}", hint)
-
-
 def conv_output_size(
     size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
 ) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dlspec.base import Params, Shape, ShapeError, format_shape
+from dlspec.base import Params, Shape, ShapeError
 from dlspec.check.data import DataInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
@@ -138,8 +138,3 @@ def _child(parent: Walk, block: str) -> Walk:
     errors cannot occur twice; a duplicate name inside it is reported like any other.
     """
     return Walk(parent.source_map, parent.data, parent.diagnostics, names=parent.names, block=block)
-
-
-def describe_shape(shape: Shape) -> str:
-    """A shape for messages."""
-    return format_shape(shape)

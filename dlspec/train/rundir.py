@@ -186,27 +186,6 @@ def find(root: str | Path) -> list[Run]:
     return sorted(found, key=lambda r: (r.name, r.stamp))
 
 
-def read_history(path: str | Path) -> dict[str, dict[str, list[float]]]:
-    """``history.csv`` as ``{fold: {column: [values by epoch]}}`` (empty cells skipped)."""
-    out: dict[str, dict[str, list[float]]] = {}
-    with open(Path(path) / HISTORY, newline="") as handle:
-        for row in csv.DictReader(handle):
-            fold = out.setdefault(row.pop("fold"), {})
-            row.pop("epoch")
-            for name, value in row.items():
-                if value != "":
-                    fold.setdefault(name, []).append(float(value))
-    return out
-
-
-def load_results(path: str | Path) -> Results:
-    """The Results of a stored run, histories included."""
-    run = read(path)
-    results = Results.from_json(run.metrics, read_history(run.path))
-    results.run_dir = str(run.path)
-    return results
-
-
 def locate(root: str | Path, which: str) -> Run | None:
     """A run named by a directory, ``NAME/TIMESTAMP`` under ``root``, or ``NAME`` (its latest)."""
     for candidate in (Path(which), Path(root) / which):
