@@ -63,3 +63,30 @@ def keras_agrees() -> KerasAgrees:
         assert ours == theirs
 
     return agrees
+
+
+CausalityCheck = Callable[..., None]
+
+
+@pytest.fixture(scope="session")
+def causality() -> CausalityCheck:
+    """``causality(model, causal, t)``: outputs up to step ``t`` ignore later inputs iff causal.
+
+    The model maps (batch, steps, width) to a sequence; the inputs after ``t`` are redrawn.
+    """
+    import numpy as np
+
+    def check(model, causal: bool, t: int, seed: int = 0) -> None:
+        _, steps, width = model.input_shape
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(1, steps, width)).astype("float32")
+        changed = x.copy()
+        changed[:, t + 1 :] = rng.normal(size=(1, steps - t - 1, width))
+        before = model.predict(x, verbose=0)[:, : t + 1]
+        after = model.predict(changed, verbose=0)[:, : t + 1]
+        if causal:
+            np.testing.assert_allclose(before, after, atol=1e-5)
+        else:
+            assert not np.allclose(before, after, atol=1e-5)
+
+    return check
