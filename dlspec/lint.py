@@ -82,13 +82,14 @@ def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
         what = "no *.yaml or *.yml files in" if path.is_dir() else "no such file or folder:"
         err.print(f"dlspec lint: {what} {path}", markup=False, highlight=False)
     shown = result.diagnostics[:MAX_SHOWN] if fmt == "text" else result.diagnostics
+    sources: dict[str, list[str] | None] = {}  # each file read once for its excerpts
     for diagnostic in shown:
         if fmt == "json":
             out.out(diagnostic.to_json(), highlight=False)
         elif fmt == "github":
             out.out(diagnostic.to_github(), highlight=False)
         else:
-            _text(diagnostic, out)
+            _text(diagnostic, out, sources)
     if fmt != "text":
         return
     hidden = len(result.diagnostics) - len(shown)
@@ -103,7 +104,7 @@ def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
     err.print(summary if result.diagnostics else f"{files} file{'s' * (files != 1)} clean")
 
 
-def _text(diagnostic: Diagnostic, out: Console) -> None:
+def _text(diagnostic: Diagnostic, out: Console, sources: dict[str, list[str] | None]) -> None:
     if not out.is_terminal:
         out.out(diagnostic.format(), highlight=False)
         return
@@ -112,19 +113,23 @@ def _text(diagnostic: Diagnostic, out: Console) -> None:
     head = Text(f"{s.file}:{s.line}:{s.col}: ")
     head.append(f"{diagnostic.severity.value}[{diagnostic.code}]", style=style)
     head.append(f": {diagnostic.message}")
-    out.print(head)
-    line = _source_line(s.file, s.line)
+    # Lines keep their shape (a path and its position, a source line under its caret): the
+    # terminal wraps them if it must, rich does not re-flow them.
+    out.print(head, soft_wrap=True)
+    if s.file not in sources:
+        sources[s.file] = _read_lines(s.file)
+    lines = sources[s.file]
+    line = lines[s.line - 1].rstrip() if lines and 0 < s.line <= len(lines) else None
     if line is not None:
         width = max(1, (s.end_col - s.col) if s.end_line == s.line else len(line) - s.col + 1)
-        out.print(Text(f"  {s.line:>4} | {line}", style="dim"))
-        out.print(Text(f"       | {' ' * (s.col - 1)}{'^' * width}", style=style))
+        out.print(Text(f"  {s.line:>4} | {line}", style="dim"), soft_wrap=True)
+        out.print(Text(f"       | {' ' * (s.col - 1)}{'^' * width}", style=style), soft_wrap=True)
     if diagnostic.hint:
-        out.print(Text(f"  hint: {diagnostic.hint}", style="cyan"))
+        out.print(Text(f"  hint: {diagnostic.hint}", style="cyan"), soft_wrap=True)
 
 
-def _source_line(file: str, number: int) -> str | None:
+def _read_lines(file: str) -> list[str] | None:
     try:
-        lines = Path(file).read_text(encoding="utf-8").splitlines()
+        return Path(file).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    return lines[number - 1].rstrip() if 0 < number <= len(lines) else None
+        return None  # the finding itself still prints, without its excerpt

@@ -1,0 +1,37 @@
+"""Rendering lint findings: source excerpts on a terminal, the plain form when piped."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from dlspec import lint
+
+BROKEN = "task: binary\nmodel:\n  input: [4]\n  layers:\n    - dens: {units: 16}\n"
+
+
+def _render(tmp_path: Path, terminal: bool) -> str:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BROKEN)
+    result = lint.run([path])
+    buffer = io.StringIO()
+    out = Console(file=buffer, width=100, color_system=None, force_terminal=terminal)
+    lint.render(result, "text", out, Console(file=io.StringIO()))
+    return buffer.getvalue()
+
+
+def test_terminal_output_shows_the_offending_line_and_a_caret(tmp_path: Path) -> None:
+    lines = _render(tmp_path, terminal=True).splitlines()
+    assert lines[0] == f"{tmp_path / 'bad.yaml'}:5:7: error[DLS203]: unknown layer kind 'dens'"
+    assert lines[1] == "     5 |     - dens: {units: 16}"
+    assert lines[2] == "       |       ^^^^"
+    assert lines[3] == "  hint: did you mean 'dense'?"
+
+
+def test_piped_output_is_the_plain_form(tmp_path: Path) -> None:
+    assert _render(tmp_path, terminal=False).splitlines() == [
+        f"{tmp_path / 'bad.yaml'}:5:7: error[DLS203]: unknown layer kind 'dens'",
+        "  hint: did you mean 'dense'?",
+    ]
