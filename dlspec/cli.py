@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from dlspec import __version__
-from dlspec.diagnostics import Diagnostic, SpecError
+from dlspec.diagnostics import MAX_SHOWN, Diagnostic, SpecError
 
 app = typer.Typer(
     name="dlspec",
@@ -57,10 +57,10 @@ def main_options(
 
 
 def _fail(diagnostics: list[Diagnostic], code: int = 1) -> typer.Exit:
-    for diagnostic in diagnostics[:50]:
+    for diagnostic in diagnostics[:MAX_SHOWN]:
         err.out(diagnostic.format(), highlight=False)
-    if len(diagnostics) > 50:
-        err.out(f"... and {len(diagnostics) - 50} more", highlight=False)
+    if len(diagnostics) > MAX_SHOWN:
+        err.out(f"... and {len(diagnostics) - MAX_SHOWN} more", highlight=False)
     return typer.Exit(code)
 
 

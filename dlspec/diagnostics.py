@@ -150,6 +150,10 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+# Text output prints at most this many findings, then "... and N more".
+MAX_SHOWN = 50
+
+
 def make(
     code: str, message: str, span: Span, hint: str | None = None, *, warning: bool = False
 ) -> Diagnostic:

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from dlspec import check
-from dlspec.diagnostics import Diagnostic, Severity
+from dlspec.diagnostics import MAX_SHOWN, Diagnostic, Severity
 
-MAX_SHOWN = 50
 SUFFIXES = (".yaml", ".yml")
 
 
