@@ -12,7 +12,7 @@ from typing import Any
 
 import keras
 
-from dlspec import build  # noqa: F401 - registers dlspec's custom layers for loading
+from dlspec.build import saving
 from dlspec.data import Preprocessor
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.located import SourceMap
@@ -73,7 +73,7 @@ def open_run(path: str | Path) -> SavedRun:
         if not (path / name).exists():
             raise not_a_run(path, f"'{name}' is missing")
     spec, source_map = load_spec(path / rundir.SPEC)
-    model = keras.saving.load_model(path / rundir.MODEL, safe_mode=True)
+    model = saving.load(path / rundir.MODEL)
     preprocessor = Preprocessor.load(path / rundir.PREPROCESSING)
     metrics = json.loads((path / rundir.METRICS).read_text())
     env_file = path / rundir.ENVIRONMENT

@@ -42,13 +42,13 @@ def small_model():
 def test_saved_model_loads_with_safe_mode_and_predicts_the_same(tmp_path):
     import keras
 
-    from dlspec.build import blocks
+    from dlspec.build import blocks, saving
 
     model = small_model()
     x = np.random.default_rng(0).normal(size=(4, 12, 8)).astype("float32")
     path = tmp_path / "model.keras"
     model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
+    loaded = saving.load(path)
     np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
     assert loaded.count_params() == model.count_params()
     residual = loaded.get_layer("conv_residual")

@@ -214,11 +214,11 @@ def test_head_width_known_only_at_load_is_passed_in(tmp_path):
 
 
 def round_trip(model, x, tmp_path: Path):
-    import keras
+    from dlspec.build import saving
 
     path = tmp_path / "model.keras"
     model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
+    loaded = saving.load(path)
     np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
     assert loaded.count_params() == model.count_params()
     assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]

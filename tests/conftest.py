@@ -1,0 +1,70 @@
+"""Fixtures for every test: ``shell`` runs dlspec commands as a user's shell does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _command() -> list[str]:
+    """The installed ``dlspec`` script beside this Python, else ``python -m dlspec``."""
+    script = Path(sys.executable).parent / "dlspec"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "dlspec"]
+
+
+@dataclass
+class Done:
+    """A finished command: its exit status and what it printed."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """stdout as one JSON value."""
+        return json.loads(self.stdout)
+
+    def ok(self) -> Done:
+        """This command, after checking that it exited 0 (the test fails with stderr if not)."""
+        assert self.returncode == 0, f"dlspec {' '.join(self.args)}: {self.stderr[-4000:]}"
+        return self
+
+
+@dataclass
+class Shell:
+    """Runs ``dlspec ARGS`` in a new process in ``cwd``, as typed at a shell prompt.
+
+    Nothing is shared with the test process: every command imports dlspec (and Keras) afresh,
+    so what a user's next shell would not have (a registered class, a cached module) is not
+    there either.
+    """
+
+    cwd: Path
+
+    def __call__(self, *args: str | Path, timeout: float = 600) -> Done:
+        words = tuple(str(a) for a in args)
+        result = subprocess.run(
+            [*_command(), *words],
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        )
+        return Done(words, result.returncode, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Shell:
+    """A shell whose working folder is the test's own temporary folder."""
+    return Shell(tmp_path)
