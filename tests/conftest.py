@@ -52,16 +52,34 @@ class Shell:
     cwd: Path
 
     def __call__(self, *args: str | Path, timeout: float = 600) -> Done:
-        words = tuple(str(a) for a in args)
-        result = subprocess.run(
-            [*_command(), *words],
-            cwd=self.cwd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
-        )
-        return Done(words, result.returncode, result.stdout, result.stderr)
+        (done,) = self.together([*args], timeout=timeout)
+        return done
+
+    def together(self, *commands: list[str | Path], timeout: float = 600) -> list[Done]:
+        """Run several commands at once, each in its own new process, as from two terminals."""
+        started = []
+        for args in commands:
+            words = tuple(str(a) for a in args)
+            process = subprocess.Popen(
+                [*_command(), *words],
+                cwd=self.cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+            )
+            started.append((words, process))
+        finished = []
+        try:
+            for words, process in started:
+                stdout, stderr = process.communicate(timeout=timeout)
+                finished.append(Done(words, process.returncode, stdout, stderr))
+        finally:
+            for _, process in started:
+                if process.poll() is None:  # a timeout: leave nothing running behind the test
+                    process.kill()
+                    process.communicate()
+        return finished
 
 
 @pytest.fixture
