@@ -169,6 +169,16 @@ def _use_backend(name: str | None, *, start: bool = True) -> None:
         backend.start()
 
 
+def _verified(run: Path) -> None:
+    """Refuse an incomplete, damaged or edited run in a second, before Keras is imported."""
+    from dlspec.train import rundir
+
+    try:
+        rundir.verify(run)
+    except SpecError as error:
+        raise _fail(error.diagnostics) from None
+
+
 BackendOption = Annotated[
     str | None,
     typer.Option(
@@ -258,14 +268,16 @@ def evaluate(
 ) -> None:
     """Score a saved run's model again, on its test rows or on another data source.
 
-    The test rows are recomputed from the stored spec and seed; the model loads in Keras's
-    safe mode, and the saved preprocessing is applied.
+    The run is checked first: a missing, corrupt or edited file (spec.yaml against the SHA-256
+    in environment.json) is refused. The test rows are recomputed from the stored spec and
+    seed; the model loads in Keras's safe mode, and the saved preprocessing is applied.
 
     Exit status: 0 scored, 1 the run or the data has errors, 2 usage error.
     """
     import sys
     from contextlib import redirect_stdout
 
+    _verified(run)
     _use_backend(backend)
     from dlspec import report
     from dlspec.train.evaluate import evaluate as evaluate_run
@@ -320,8 +332,8 @@ def predict(
     """Predict with a saved run and write the predictions as CSV.
 
     Classification gives one probability column per class and the predicted label, regression
-    the predicted values. The saved preprocessing is applied first. Exit status: 0 written,
-    1 the run or the inputs have errors, 2 usage error.
+    the predicted values. The saved preprocessing is applied first. A damaged or edited run is
+    refused. Exit status: 0 written, 1 the run or the inputs have errors, 2 usage error.
     """
     import csv
     import sys
@@ -330,6 +342,7 @@ def predict(
     if output_file is not None and output_file.exists() and not force:
         err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
         raise typer.Exit(2)
+    _verified(run)
     _use_backend(backend)
     from dlspec.train import predict as predicting
 
@@ -364,7 +377,11 @@ def runs(
         ),
     ] = None,
 ) -> None:
-    """List the runs under --output: name, time, task, headline metric, verdict."""
+    """List the runs under --output: name, time, task, headline metric, state and verdict.
+
+    Every run is checked (files present and readable, spec.yaml unedited since training); a
+    damaged one is listed as such, with what is wrong, and never hides the others.
+    """
     from dlspec import report
     from dlspec.train import rundir
 
@@ -377,6 +394,8 @@ def runs(
         if found is None:
             err.print(f"dlspec runs: no run '{which}' (as a directory or under {output})")
             raise typer.Exit(1)
+        if found.damage is not None:
+            raise _fail(rundir.refuse(found.path, found.damage).diagnostics)
         chosen.append(found)
     out.print(report.compare(*chosen), soft_wrap=False)
 
@@ -406,11 +425,12 @@ def generate(
 
     Each step feeds the text so far to the model and draws the next token from its predicted
     distribution, rescaled by the temperature. Exit status: 0 generated, 1 the run cannot
-    generate (not a run, not a next_token model), 2 usage error.
+    generate (not a run, damaged or edited, not a next_token model), 2 usage error.
     """
     import sys
     from contextlib import redirect_stdout
 
+    _verified(run)
     _use_backend(backend)
     from dlspec import generate as generating
 

@@ -147,6 +147,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS407": ("run-not-found", "a run directory that does not exist or is incomplete"),
     "DLS408": ("backend-unavailable", "the requested Keras backend is not installed"),
     "DLS409": ("run-task-mismatch", "a run whose task the command cannot use"),
+    "DLS410": ("run-damaged", "a run whose files are corrupt or were edited after training"),
 }
 
 

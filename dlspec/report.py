@@ -257,7 +257,10 @@ def key_metric(metrics: dict[str, Any]) -> str | None:
 
 
 def runs_table(runs: Sequence[Any]) -> Table:
-    """``dlspec runs``: one row per run (``rundir.Run``), with its headline metric."""
+    """``dlspec runs``: one row per run (``rundir.Run``), its state and headline metric.
+
+    A damaged run gets a row of its own too, and the caption says what is wrong with it.
+    """
     # No inner rules: the listing fits an 80-column terminal.
     table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("name / run", no_wrap=True)
@@ -265,8 +268,13 @@ def runs_table(runs: Sequence[Any]) -> Table:
     table.add_column("metric", no_wrap=True)
     table.add_column("validation\nmean ± std", justify="right", no_wrap=True)
     table.add_column("test", justify="right", no_wrap=True)
-    table.add_column("verdict", no_wrap=True, min_width=12)
+    table.add_column("state /\nverdict", no_wrap=True, min_width=12)
+    notes = []
     for run in runs:
+        if run.damage is not None:
+            table.add_row(f"{run.name}\n{run.stamp}", "?", "–", "–", "–", run.state)
+            notes.append(f"{run.name}/{run.stamp} is damaged: {run.damage}")
+            continue
         metrics = run.metrics
         metric = key_metric(metrics)
         validation = metrics.get("validation", {}).get(metric) if metric else None
@@ -280,10 +288,13 @@ def runs_table(runs: Sequence[Any]) -> Table:
             LABELS.get(metric, metric) if metric else "–",
             spread,
             number(test),
-            (metrics.get("verdict") or {}).get("name", "–"),
+            f"{run.state}\n{(metrics.get('verdict') or {}).get('name', '–')}",
         )
     if not runs:
-        table.caption = "no runs yet: 'dlspec train SPEC' makes one"
+        notes.append("no runs yet: 'dlspec train SPEC' makes one")
+    if notes:
+        table.caption = "\n".join(notes)
+        table.caption_justify = "left"
     return table
 
 

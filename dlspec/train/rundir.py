@@ -2,7 +2,8 @@
 
 A run holds ``spec.yaml`` (the fully resolved spec, which lints and trains again),
 ``metrics.json``, ``history.csv``, ``model.keras``, ``preprocessing/``, the PNG plots and
-``environment.json``. Reading runs back (``dlspec runs``) needs no Keras.
+``environment.json``. Reading runs back (``dlspec runs``) needs no Keras, and ``check`` tells
+a whole, unedited run from a damaged one before anything uses it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +20,8 @@ from typing import Any
 
 from dlspec import source
 from dlspec.check.data import resolve_path
+from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
+from dlspec.diagnostics import Span, SpecError, make
 from dlspec.layers import BY_KIND
 from dlspec.spec import Spec
 from dlspec.train import environment
@@ -31,6 +36,7 @@ ENVIRONMENT = "environment.json"
 LEARNING_CURVES = "learning_curves.png"
 CONFUSION_MATRIX = "confusion_matrix.png"
 STAMP = "%Y%m%d-%H%M%S"
+STAMP_NAME = re.compile(r"\d{8}-\d{6}(-\d+)?")
 PATH_SCHEMES = ("csv", "npz", "images", "text")
 
 
@@ -140,17 +146,153 @@ def write(
     (directory / ENVIRONMENT).write_text(json.dumps(env, indent=2) + "\n")
 
 
+# -- checking runs ------------------------------------------------------------------------------
+
+MODEL_MEMBERS = ("config.json", "model.weights.h5")  # what every .keras archive holds
+
+
+@dataclass(frozen=True)
+class Damage:
+    """What is wrong with one file of a run: it is missing, unreadable or was edited."""
+
+    file: str  # relative to the run directory
+    reason: str
+    hint: str | None = None  # what to do, where it is not "train the run's spec again"
+    code: str = "DLS410"  # DLS407 when the file is missing: the run is incomplete
+
+    def __str__(self) -> str:
+        return f"{self.file} {self.reason}"
+
+
+def _json_object(path: Path, name: str) -> tuple[dict[str, Any] | None, Damage | None]:
+    """A JSON file that must hold an object, or what is wrong with it."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return None, Damage(name, f"cannot be read ({error.__class__.__name__})")
+    except json.JSONDecodeError as error:
+        return None, Damage(
+            name, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        )
+    if not isinstance(value, dict):
+        return None, Damage(name, "does not hold a JSON object")
+    return value, None
+
+
+def _model_damage(path: Path, deep: bool) -> Damage | None:
+    """Whether ``model.keras`` is a whole Keras archive (``deep``: every member's CRC too)."""
+    if path.stat().st_size == 0:
+        return Damage(MODEL, "is empty")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            missing = [m for m in MODEL_MEMBERS if m not in archive.namelist()]
+            broken = archive.testzip() if deep and not missing else None
+    except (zipfile.BadZipFile, OSError):
+        return Damage(MODEL, "is not a Keras model file (truncated or corrupt)")
+    if missing:
+        return Damage(MODEL, f"is not a Keras model file (it lacks {', '.join(missing)})")
+    if broken is not None:
+        return Damage(MODEL, f"is corrupt ({broken} fails its checksum)")
+    return None
+
+
+def check(path: str | Path, *, deep: bool = False) -> Damage | None:
+    """The first thing wrong with the run at ``path``, or None when it is whole and unedited.
+
+    Every file is present and readable, the JSON files parse, and ``spec.yaml`` is the text
+    whose SHA-256 ``environment.json`` recorded at training time: an edited spec would recompute
+    other test rows and score rows the model was trained on. ``deep`` also checks the model
+    archive's checksums (reading the whole file); ``dlspec runs`` leaves that to the commands
+    that load the model.
+    """
+    path = Path(path)
+    preprocessing = f"{PREPROCESSING}/{PREPROCESSING_CONFIG}"
+    for name in (SPEC, METRICS, ENVIRONMENT, MODEL, preprocessing):
+        if not (path / name).is_file():
+            lost = "the run cannot be trained again from its folder" if name == SPEC else None
+            return Damage(name, "is missing", lost, code="DLS407")
+    for name in (METRICS, preprocessing):
+        damage = _json_object(path / name, name)[1]
+        if damage:
+            return damage
+    recorded, damage = _json_object(path / ENVIRONMENT, ENVIRONMENT)
+    if damage:
+        return damage
+    digest = recorded.get("spec_sha256") if recorded else None
+    if not isinstance(digest, str):
+        return Damage(ENVIRONMENT, "has no 'spec_sha256' to check spec.yaml against")
+    try:
+        text = (path / SPEC).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return Damage(SPEC, f"cannot be read ({error.__class__.__name__})")
+    if environment.sha256(text) != digest:
+        return Damage(
+            SPEC,
+            "was changed after training: its SHA-256 differs from the one environment.json "
+            "recorded, so the run's test rows and scores no longer follow from it",
+            f"restore it, or train the edited spec as a new run: dlspec train {path / SPEC}",
+        )
+    return _model_damage(path / MODEL, deep)
+
+
+def not_a_run(path: Path, why: str) -> SpecError:
+    """The DLS407 error for a path that is not a run directory."""
+    return SpecError(
+        [
+            make(
+                "DLS407",
+                f"'{path}' is not a complete run directory: {why}",
+                Span.point(str(path)),
+                "give a directory that 'dlspec train' made, e.g. runs/<name>/<timestamp>; "
+                "'dlspec runs' lists them",
+            )
+        ]
+    )
+
+
+def refuse(path: Path, damage: Damage) -> SpecError:
+    """The error for a run with a missing, unreadable or edited file, pointing at that file."""
+    state = "incomplete" if damage.code == "DLS407" else "damaged"
+    where = path if damage.code == "DLS407" else path / damage.file
+    hint = damage.hint or f"train its spec again: dlspec train {path / SPEC}"
+    message = f"run '{path}' is {state}: {damage}"
+    return SpecError([make(damage.code, message, Span.point(str(where)), hint)])
+
+
+def verify(path: str | Path) -> None:
+    """Refuse a run that is not whole and unedited, before anything loads it.
+
+    Raises:
+        SpecError: DLS407 when ``path`` is not a run directory or lacks a file, DLS410 when a
+            file is corrupt or was edited after training; the message names the file.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise not_a_run(path, "no such directory")
+    if not any((path / name).exists() for name in (SPEC, METRICS, MODEL)):
+        raise not_a_run(path, f"it holds no {SPEC}, {METRICS} or {MODEL}")
+    damage = check(path, deep=True)
+    if damage is not None:
+        raise refuse(path, damage)
+
+
 # -- reading runs back ---------------------------------------------------------------------------
 
 
 @dataclass
 class Run:
-    """A run directory and its metrics, as ``dlspec runs`` lists them."""
+    """A run directory as ``dlspec runs`` lists it: its metrics, or what is wrong with it."""
 
     path: Path
     name: str
     stamp: str
     metrics: dict[str, Any]
+    damage: Damage | None = None
+
+    @property
+    def state(self) -> str:
+        """``complete``, or ``damaged`` (see ``damage``)."""
+        return "complete" if self.damage is None else "damaged"
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -160,36 +302,34 @@ class Run:
 
 
 def is_run(path: Path) -> bool:
-    """Whether ``path`` is a complete run directory (its metrics and spec are written)."""
-    return (path / METRICS).is_file() and (path / SPEC).is_file()
+    """Whether ``path`` is a directory ``create`` made: named by its time stamp."""
+    return path.is_dir() and STAMP_NAME.fullmatch(path.name) is not None
 
 
 def read(path: str | Path) -> Run:
-    """One run directory.
-
-    Raises:
-        FileNotFoundError: ``path`` is not a complete run directory.
-    """
+    """One run directory, checked: its metrics when it is whole, else what is wrong with it."""
     path = Path(path)
-    if not is_run(path):
-        raise FileNotFoundError(f"{path} is not a run directory (no {METRICS} and {SPEC})")
-    metrics = json.loads((path / METRICS).read_text())
-    return Run(path, path.parent.name, path.name, metrics)
+    damage = check(path)
+    metrics = {} if damage else _json_object(path / METRICS, METRICS)[0] or {}
+    return Run(path, path.parent.name, path.name, metrics, damage)
 
 
 def find(root: str | Path) -> list[Run]:
-    """Every complete run under ``root``, by name, then oldest first."""
+    """Every run under ``root``, whole or damaged, by name, then oldest first."""
     root = Path(root)
     if not root.is_dir():
         return []
-    found = [read(p) for p in sorted(root.glob("*/*")) if p.is_dir() and is_run(p)]
+    found = [read(p) for p in sorted(root.glob("*/*")) if is_run(p)]
     return sorted(found, key=lambda r: (r.name, r.stamp))
 
 
 def locate(root: str | Path, which: str) -> Run | None:
-    """A run named by a directory, ``NAME/TIMESTAMP`` under ``root``, or ``NAME`` (its latest)."""
+    """A run named by its directory, ``NAME/TIMESTAMP`` under ``root``, or ``NAME``.
+
+    ``NAME`` alone is its latest whole run.
+    """
     for candidate in (Path(which), Path(root) / which):
-        if is_run(candidate):
+        if (candidate / SPEC).is_file():
             return read(candidate)
-    named = [run for run in find(root) if run.name == which]
+    named = [run for run in find(root) if run.name == which and run.damage is None]
     return named[-1] if named else None

@@ -14,7 +14,6 @@ import keras
 
 from dlspec.build import saving
 from dlspec.data import Preprocessor
-from dlspec.diagnostics import Span, SpecError, make
 from dlspec.located import SourceMap
 from dlspec.spec import Spec
 from dlspec.spec import load as load_spec
@@ -44,38 +43,23 @@ class SavedRun:
         return self.metrics.get("class_names")
 
 
-def not_a_run(path: Path, missing: str) -> SpecError:
-    """The DLS407 error for a run directory that does not exist or lacks a file."""
-    return SpecError(
-        [
-            make(
-                "DLS407",
-                f"'{path}' is not a complete run directory: {missing}",
-                Span.point(str(path)),
-                "give a directory that 'dlspec train' made, e.g. runs/<name>/<timestamp>; "
-                "'dlspec runs' lists them",
-            )
-        ]
-    )
-
-
 def open_run(path: str | Path) -> SavedRun:
-    """Load a run's spec, model and preprocessing.
+    """Check a run, then load its spec, model and preprocessing.
 
     Raises:
-        SpecError: DLS407 when ``path`` is not a complete run directory; the stored spec's
-            own diagnostics when it no longer parses.
+        SpecError: DLS407 or DLS410 when the run is incomplete, damaged or edited
+            (``rundir.verify``); the stored spec's own diagnostics when it no longer parses.
     """
     path = Path(path)
-    if not path.is_dir():
-        raise not_a_run(path, "no such directory")
-    for name in (rundir.SPEC, rundir.METRICS, rundir.MODEL):
-        if not (path / name).exists():
-            raise not_a_run(path, f"'{name}' is missing")
+    rundir.verify(path)
     spec, source_map = load_spec(path / rundir.SPEC)
     model = saving.load(path / rundir.MODEL)
-    preprocessor = Preprocessor.load(path / rundir.PREPROCESSING)
+    try:
+        preprocessor = Preprocessor.load(path / rundir.PREPROCESSING)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        # The JSON parsed (rundir.check) but does not hold what Preprocessor.save writes.
+        reason = f"does not hold a saved preprocessing ({error.__class__.__name__}: {error})"
+        raise rundir.refuse(path, rundir.Damage(rundir.PREPROCESSING, reason)) from None
     metrics = json.loads((path / rundir.METRICS).read_text())
-    env_file = path / rundir.ENVIRONMENT
-    environment = json.loads(env_file.read_text()) if env_file.is_file() else {}
+    environment = json.loads((path / rundir.ENVIRONMENT).read_text())
     return SavedRun(path, spec, source_map, model, preprocessor, metrics, environment)

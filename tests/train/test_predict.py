@@ -15,6 +15,7 @@ from conftest import Trained, invoke
 
 from dlspec import check, data
 from dlspec.train import experiment
+from dlspec.train.environment import sha256
 from dlspec.train.predict import table
 
 pytestmark = pytest.mark.keras
@@ -114,7 +115,11 @@ def test_runs_lists_and_compares(iris_run: Trained, tmp_path: Path) -> None:
     shutil.copytree(iris_run.path, second)
     spec = yaml.safe_load((second / "spec.yaml").read_text())
     spec["training"]["epochs"] = 7
-    (second / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    text = yaml.safe_dump(spec, sort_keys=False)
+    (second / "spec.yaml").write_text(text)
+    # As if trained with 7 epochs: the run records its spec's hash.
+    env = json.loads((second / "environment.json").read_text())
+    (second / "environment.json").write_text(json.dumps({**env, "spec_sha256": sha256(text)}))
     listing = invoke("runs", "--output", str(root))
     assert listing.exit_code == 0
     assert "20250101-000000" in listing.stdout and "20250102-000000" in listing.stdout

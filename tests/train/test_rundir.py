@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -11,8 +14,8 @@ import yaml
 
 from dlspec import check
 from dlspec import spec as spec_module
-from dlspec.diagnostics import Severity
-from dlspec.train import rundir
+from dlspec.diagnostics import Severity, SpecError
+from dlspec.train import environment, rundir
 from dlspec.train.results import FoldResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,14 +140,115 @@ def test_history_rows_cover_every_fold_and_epoch() -> None:
     assert rows[-1] == ["final", 2, 1.0, "", 0.4]
 
 
-def test_find_and_locate_read_only_complete_runs(tmp_path: Path) -> None:
-    done = rundir.create(tmp_path, "a", NOW)
-    (done / rundir.SPEC).write_text("name: a\n")
-    (done / rundir.METRICS).write_text('{"task": "binary"}')
-    rundir.create(tmp_path, "a", NOW)  # incomplete: still training, or failed
+def fake_run(root: Path, name: str = "a", now: datetime = NOW) -> Path:
+    """A run directory as ``rundir.write`` lays it out, with a stand-in model archive."""
+    path = rundir.create(root, name, now)
+    text = "name: a\ntask: binary\n"
+    (path / rundir.SPEC).write_text(text)
+    (path / rundir.METRICS).write_text('{"task": "binary", "test": {"accuracy": 0.75}}')
+    env = {"spec_sha256": environment.sha256(text)}
+    (path / rundir.ENVIRONMENT).write_text(json.dumps(env))
+    (path / rundir.PREPROCESSING).mkdir()
+    (path / rundir.PREPROCESSING / "preprocessing.json").write_text('{"format": 1}')
+    with zipfile.ZipFile(path / rundir.MODEL, "w") as archive:
+        for member in ("metadata.json", "config.json", "model.weights.h5"):
+            archive.writestr(member, "{}" * 200)
+    return path
+
+
+def test_a_whole_run_passes_its_check(tmp_path: Path) -> None:
+    assert rundir.check(fake_run(tmp_path), deep=True) is None
+
+
+def _truncate(path: Path) -> None:
+    data = (path / rundir.MODEL).read_bytes()
+    (path / rundir.MODEL).write_bytes(data[: len(data) // 2])
+
+
+def _flip_a_weight_byte(path: Path) -> None:
+    data = bytearray((path / rundir.MODEL).read_bytes())
+    at = data.index(b"{}{}") + 10  # inside a stored member, not the zip's directory
+    data[at] ^= 0xFF
+    (path / rundir.MODEL).write_bytes(bytes(data))
+
+
+DAMAGES = {
+    "edited spec": (
+        lambda p: (p / rundir.SPEC).write_text("name: a\ntask: binary\nseed: 7\n"),
+        "spec.yaml was changed after training",
+    ),
+    "truncated model": (_truncate, "model.keras is not a Keras model file"),
+    "empty model": (lambda p: (p / rundir.MODEL).write_bytes(b""), "model.keras is empty"),
+    "flipped byte": (_flip_a_weight_byte, "model.keras is corrupt"),
+    "missing preprocessing": (
+        lambda p: shutil.rmtree(p / rundir.PREPROCESSING),
+        "preprocessing/preprocessing.json is missing",
+    ),
+    "corrupt metrics": (
+        lambda p: (p / rundir.METRICS).write_text('{"task": '),
+        "metrics.json is not valid JSON (line 1, column 10",
+    ),
+    "metrics not an object": (
+        lambda p: (p / rundir.METRICS).write_text("[1, 2]"),
+        "metrics.json does not hold a JSON object",
+    ),
+    "no recorded hash": (
+        lambda p: (p / rundir.ENVIRONMENT).write_text("{}"),
+        "environment.json has no 'spec_sha256'",
+    ),
+    "spec not UTF-8": (
+        lambda p: (p / rundir.SPEC).write_bytes(b"name: \xff\n"),
+        "spec.yaml cannot be read",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=list(DAMAGES))
+def test_check_names_the_damaged_file_and_what_is_wrong(tmp_path: Path, damage: str) -> None:
+    path = fake_run(tmp_path)
+    spoil, expected = DAMAGES[damage]
+    spoil(path)
+    found = rundir.check(path, deep=True)
+    assert found is not None and str(found).startswith(expected)
+    assert found.code == ("DLS407" if "missing" in damage else "DLS410")
+    with pytest.raises(SpecError) as raised:
+        rundir.verify(path)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == found.code and expected in diagnostic.message
+
+
+def test_only_a_deep_check_reads_every_checksum(tmp_path: Path) -> None:
+    path = fake_run(tmp_path)
+    _flip_a_weight_byte(path)
+    assert rundir.check(path) is None  # what dlspec runs does: the archive's directory only
+    assert rundir.check(path, deep=True) is not None
+
+
+def test_find_lists_whole_and_damaged_runs_and_locate_takes_the_latest_whole_one(
+    tmp_path: Path,
+) -> None:
+    done = fake_run(tmp_path)
+    later = fake_run(tmp_path)  # same second: the -2 directory
+    (later / rundir.METRICS).write_text("not json")
+    empty = rundir.create(tmp_path, "a", NOW)  # a run whose files were never written
+    (tmp_path / "a" / "notes").mkdir()  # not a run: no time stamp
     runs = rundir.find(tmp_path)
-    assert [(r.name, r.stamp) for r in runs] == [("a", "20250301-093005")]
+    assert [(r.stamp, r.state) for r in runs] == [
+        ("20250301-093005", "complete"),
+        ("20250301-093005-2", "damaged"),
+        ("20250301-093005-3", "damaged"),
+    ]
+    assert runs[0].metrics["test"] == {"accuracy": 0.75} and runs[1].metrics == {}
+    assert str(runs[2].damage) == "spec.yaml is missing" and runs[2].path == empty
     assert rundir.locate(tmp_path, "a").path == done
     assert rundir.locate(tmp_path, "a/20250301-093005").path == done
-    assert rundir.locate(tmp_path, str(done)).path == done
+    assert rundir.locate(tmp_path, str(later)).state == "damaged"
     assert rundir.locate(tmp_path, "b") is None
+
+
+def test_a_missing_or_empty_folder_is_not_a_run(tmp_path: Path) -> None:
+    for path in (tmp_path / "nope", tmp_path):
+        with pytest.raises(SpecError) as raised:
+            rundir.verify(path)
+        assert raised.value.diagnostics[0].code == "DLS407"
+        assert "is not a complete run directory" in raised.value.diagnostics[0].message

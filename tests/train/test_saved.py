@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +94,59 @@ def test_nested_attention_layers_evaluate_and_generate_in_new_processes(
     assert text.startswith("alice was") and len(text) > len("alice was")
     # Greedy sampling is deterministic: a fresh process continues exactly as this one does.
     assert [text] == generate.from_run(run, "alice was", length=6, temperature=0)
+
+
+SPOIL = {
+    "edited": (
+        lambda run: (run / "spec.yaml").write_text(
+            (run / "spec.yaml").read_text().replace("seed: 42", "seed: 7")
+        ),
+        "spec.yaml:1:1: error[DLS410]",
+        "spec.yaml was changed after training",
+    ),
+    "truncated": (
+        lambda run: (run / "model.keras").write_bytes((run / "model.keras").read_bytes()[:999]),
+        "model.keras:1:1: error[DLS410]",
+        "model.keras is not a Keras model file",
+    ),
+    "unprocessed": (
+        lambda run: shutil.rmtree(run / "preprocessing"),
+        "error[DLS407]",
+        "preprocessing/preprocessing.json is missing",
+    ),
+    "miscounted": (
+        lambda run: (run / "metrics.json").write_text('{"test": {"accuracy": 0.9'),
+        "metrics.json:1:1: error[DLS410]",
+        "metrics.json is not valid JSON",
+    ),
+}
+
+
+def test_damaged_runs_are_refused_by_name_and_listed_beside_whole_ones(
+    shell, tmp_path: Path, iris_run
+) -> None:
+    root = tmp_path / "runs"
+    whole = root / "iris-mlp" / "20250101-000000"
+    shutil.copytree(iris_run.path, whole)
+    for index, (spoil, _, _) in enumerate(SPOIL.values(), start=1):
+        damaged = root / "iris-mlp" / f"20250101-00000{index}"
+        shutil.copytree(iris_run.path, damaged)
+        spoil(damaged)
+
+    inputs = tmp_path / "flowers.csv"
+    inputs.write_text("sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n")
+    for index, (_, where, what) in enumerate(SPOIL.values(), start=1):
+        run = root / "iris-mlp" / f"20250101-00000{index}"
+        for command in (["evaluate", run], ["predict", run, inputs], ["generate", run]):
+            done = shell(*command)
+            assert done.returncode == 1, done.stderr
+            assert where in done.stderr and what in done.stderr, done.stderr
+            assert str(run) in done.stderr and "Traceback" not in done.stderr
+            assert done.stdout == ""
+
+    listing = shell("runs", "--output", root).ok().stdout
+    assert listing.count("complete") == 1 and listing.count("damaged") == 2 * len(SPOIL)
+    for index, (_, _, what) in enumerate(SPOIL.values(), start=1):
+        assert f"iris-mlp/20250101-00000{index} is damaged: {what}" in " ".join(listing.split())
+    refused = shell("runs", "--output", root, "--compare", whole, "iris-mlp/20250101-000001")
+    assert refused.returncode == 1 and "spec.yaml was changed after training" in refused.stderr
