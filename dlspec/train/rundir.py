@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.layers import BY_KIND
 from dlspec.spec import Spec
-from dlspec.train import environment
+from dlspec.train import archive, environment
 from dlspec.train.results import FoldResult, Results
 
 SPEC = "spec.yaml"
@@ -148,8 +147,6 @@ def write(
 
 # -- checking runs ------------------------------------------------------------------------------
 
-MODEL_MEMBERS = ("config.json", "model.weights.h5")  # what every .keras archive holds
-
 
 @dataclass(frozen=True)
 class Damage:
@@ -158,7 +155,7 @@ class Damage:
     file: str  # relative to the run directory
     reason: str
     hint: str | None = None  # what to do, where it is not "train the run's spec again"
-    code: str = "DLS410"  # DLS407 when the file is missing: the run is incomplete
+    code: str = "DLS410"  # DLS407: the file is missing; DLS411: the model holds code
 
     def __str__(self) -> str:
         return f"{self.file} {self.reason}"
@@ -177,23 +174,6 @@ def _json_object(path: Path, name: str) -> tuple[dict[str, Any] | None, Damage |
     if not isinstance(value, dict):
         return None, Damage(name, "does not hold a JSON object")
     return value, None
-
-
-def _model_damage(path: Path, deep: bool) -> Damage | None:
-    """Whether ``model.keras`` is a whole Keras archive (``deep``: every member's CRC too)."""
-    if path.stat().st_size == 0:
-        return Damage(MODEL, "is empty")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            missing = [m for m in MODEL_MEMBERS if m not in archive.namelist()]
-            broken = archive.testzip() if deep and not missing else None
-    except (zipfile.BadZipFile, OSError):
-        return Damage(MODEL, "is not a Keras model file (truncated or corrupt)")
-    if missing:
-        return Damage(MODEL, f"is not a Keras model file (it lacks {', '.join(missing)})")
-    if broken is not None:
-        return Damage(MODEL, f"is corrupt ({broken} fails its checksum)")
-    return None
 
 
 def check(path: str | Path, *, deep: bool = False) -> Damage | None:
@@ -232,7 +212,11 @@ def check(path: str | Path, *, deep: bool = False) -> Damage | None:
             "recorded, so the run's test rows and scores no longer follow from it",
             f"restore it, or train the edited spec as a new run: dlspec train {path / SPEC}",
         )
-    return _model_damage(path / MODEL, deep)
+    found = archive.problem(path / MODEL, deep=deep)
+    if found is None:
+        return None
+    code, reason = found
+    return Damage(MODEL, reason, code=code)
 
 
 def not_a_run(path: Path, why: str) -> SpecError:

@@ -29,9 +29,12 @@ def defined_keras_classes() -> set[type]:
 
 def test_every_keras_class_dlspec_defines_is_in_the_loading_table() -> None:
     from dlspec.build import saving
+    from dlspec.train import archive
 
     assert defined_keras_classes() == set(saving.CLASSES)
     assert sorted(saving.custom_objects()) == sorted(f"dlspec>{c.__name__}" for c in saving.CLASSES)
+    # The light-side check of model files (no Keras there) knows the same names.
+    assert set(saving.custom_objects()) == archive.DLSPEC_CLASSES
 
 
 def instances() -> list:

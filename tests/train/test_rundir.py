@@ -150,10 +150,40 @@ def fake_run(root: Path, name: str = "a", now: datetime = NOW) -> Path:
     (path / rundir.ENVIRONMENT).write_text(json.dumps(env))
     (path / rundir.PREPROCESSING).mkdir()
     (path / rundir.PREPROCESSING / "preprocessing.json").write_text('{"format": 1}')
-    with zipfile.ZipFile(path / rundir.MODEL, "w") as archive:
-        for member in ("metadata.json", "config.json", "model.weights.h5"):
-            archive.writestr(member, "{}" * 200)
+    write_model(path / rundir.MODEL, MODEL_CONFIG)
     return path
+
+
+MODEL_CONFIG = {
+    "module": "keras.src.models.functional",
+    "class_name": "Functional",
+    "registered_name": "Functional",
+    "config": {
+        "layers": [
+            {"module": "keras.layers", "class_name": "Dense", "config": {"name": "d"}},
+            {
+                "module": "dlspec.build.blocks",
+                "class_name": "Residual",
+                "config": {},
+                "registered_name": "dlspec>Residual",
+            },
+            {
+                "class_name": "__keras_tensor__",
+                "config": {
+                    "activation": {"module": "builtins", "class_name": "function", "config": "relu"}
+                },
+            },
+        ]
+    },
+}
+
+
+def write_model(path: Path, config: dict) -> None:
+    """A stand-in ``.keras`` archive: the config given, and weights that are only bytes."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("metadata.json", "{}")
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("model.weights.h5", b"W" * 400)
 
 
 def test_a_whole_run_passes_its_check(tmp_path: Path) -> None:
@@ -167,7 +197,7 @@ def _truncate(path: Path) -> None:
 
 def _flip_a_weight_byte(path: Path) -> None:
     data = bytearray((path / rundir.MODEL).read_bytes())
-    at = data.index(b"{}{}") + 10  # inside a stored member, not the zip's directory
+    at = data.index(b"WWWW") + 10  # inside the weights, not the zip's directory
     data[at] ^= 0xFF
     (path / rundir.MODEL).write_bytes(bytes(data))
 

@@ -150,3 +150,46 @@ def test_damaged_runs_are_refused_by_name_and_listed_beside_whole_ones(
         assert f"iris-mlp/20250101-00000{index} is damaged: {what}" in " ".join(listing.split())
     refused = shell("runs", "--output", root, "--compare", whole, "iris-mlp/20250101-000001")
     assert refused.returncode == 1 and "spec.yaml was changed after training" in refused.stderr
+
+
+def test_a_model_holding_code_is_refused_and_nothing_in_it_runs(
+    shell, tmp_path: Path, iris_run
+) -> None:
+    import keras
+
+    marker = tmp_path / "ran"
+    # The Lambda writes a file whenever it is called.
+    touch = eval(f"lambda x: (__import__('pathlib').Path({str(marker)!r}).write_text('ran'), x)[1]")
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Lambda(touch)(inputs))
+    model = keras.Model(inputs, outputs)
+    run = tmp_path / "iris-mlp" / "20250101-000000"
+    shutil.copytree(iris_run.path, run)
+    model.save(run / "model.keras")
+    marker.unlink()  # building the model called it once, here
+    # The file is a working trap: loaded without safe mode and called, it writes the marker.
+    keras.saving.load_model(run / "model.keras", safe_mode=False)(np.zeros((1, 4)))
+    assert marker.is_file()
+    marker.unlink()
+
+    for command in (["evaluate", run], ["predict", run, tmp_path / "x.csv"]):
+        done = shell(*command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert f"{run / 'model.keras'}:1:1: error[DLS411]" in done.stderr
+        assert "holds a Lambda layer" in done.stderr and "Python code" in done.stderr
+    listing = " ".join(shell("runs", "--output", tmp_path).ok().stdout.split())
+    assert "damaged" in listing and "model.keras holds a Lambda layer" in listing
+    assert not marker.exists()
+
+
+def test_loading_refuses_code_even_past_the_run_check(tmp_path: Path) -> None:
+    # Keras's safe mode stays on beneath dlspec's own check.
+    import keras
+
+    from dlspec.build import saving
+
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    model.save(tmp_path / "model.keras")
+    with pytest.raises(ValueError, match="arbitrary code execution"):
+        saving.load(tmp_path / "model.keras")
