@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 UNDERFIT_ACCURACY = 0.8
 """Classification: a mean training accuracy below this is a high training error."""
 
@@ -50,6 +52,83 @@ class Verdict:
     name: str
     reason: str
     remedies: list[str] = field(default_factory=list)
+
+
+# -- the error, its trivial baseline and its noise, per task ---------------------------------
+#
+# Each task's error is one number where lower is better, in the units a course reports it:
+# classification the error rate (1 - accuracy), regression the RMSE, next_token the perplexity
+# (the model's effective branching factor, as the error rate is for classes).
+
+ERROR_NAMES = {
+    "binary": "error rate",
+    "multiclass": "error rate",
+    "regression": "RMSE",
+    "next_token": "perplexity",
+}
+BASELINE_NAMES = {
+    "binary": "the majority class",
+    "multiclass": "the majority class",
+    "regression": "the mean",
+    "next_token": "the unigram model",
+}
+
+
+def error(task: str, metrics: dict[str, float]) -> float | None:
+    """The task's error from a dict of scores, or None when the scores lack it."""
+    if task in ("binary", "multiclass"):
+        accuracy = metrics.get("accuracy")
+        return None if accuracy is None else 1.0 - accuracy
+    return metrics.get("rmse" if task == "regression" else "perplexity")
+
+
+def baseline(task: str, y: np.ndarray) -> float:
+    """The error of the trivial predictor fitted on the training targets ``y``, on ``y``.
+
+    Classification: always the majority class. Regression: always the mean (its RMSE is the
+    targets' standard deviation, pooled over outputs). next_token: the unigram model, which
+    predicts every token with its frequency (its perplexity is ``exp`` of the unigram entropy).
+    """
+    y = np.asarray(y)
+    if task in ("binary", "multiclass"):
+        _, counts = np.unique(y, return_counts=True)
+        return float(1.0 - counts.max() / counts.sum())
+    if task == "regression":
+        return float(np.sqrt(np.mean(np.var(y.reshape(len(y), -1), axis=0))))
+    _, counts = np.unique(y, return_counts=True)
+    p = counts / counts.sum()
+    return float(np.exp(-np.sum(p * np.log(p))))
+
+
+def noise(task: str, y: np.ndarray, predicted: np.ndarray, threshold: float = 0.5) -> float:
+    """The standard error of the task's error measured on these rows, from each row's error.
+
+    Classification: the binomial standard error of the error rate, with one error and one hit
+    added (so that 0 of n is not a certain 0). Regression: the standard error of the mean
+    squared error, carried to the RMSE (``se(MSE) / (2 RMSE)``). next_token: the standard error
+    of the mean cross-entropy across sequences (tokens of one sequence are not independent),
+    carried to the perplexity (``perplexity * se``).
+    """
+    y, predicted = np.asarray(y), np.asarray(predicted, dtype=np.float64)
+    n = len(y)
+    if n == 0:
+        return float("nan")
+    if task in ("binary", "multiclass"):
+        if task == "binary":
+            chosen = (predicted.reshape(n) > threshold).astype(int)
+        else:
+            chosen = predicted.argmax(axis=-1)
+        p = (np.sum(chosen != y.reshape(n)) + 1) / (n + 2)
+        return float(np.sqrt(p * (1 - p) / n))
+    if task == "regression":
+        squared = np.mean((predicted.reshape(n, -1) - y.reshape(n, -1)) ** 2, axis=1)
+        rmse = np.sqrt(squared.mean())
+        spread = squared.std(ddof=1) / np.sqrt(n) if n > 1 else squared.mean()
+        return float(spread / (2 * rmse)) if rmse > 0 else 0.0
+    chosen = np.take_along_axis(predicted, y[..., None].astype(int), axis=-1)[..., 0]
+    entropy = -np.log(np.clip(chosen, 1e-12, 1.0)).reshape(n, -1).mean(axis=1)
+    spread = entropy.std(ddof=1) / np.sqrt(n) if n > 1 else entropy.mean()
+    return float(np.exp(entropy.mean()) * spread)
 
 
 class _Scored(Protocol):
