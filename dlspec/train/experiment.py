@@ -17,9 +17,8 @@ from dlspec.diagnostics import SpecError, has_errors
 from dlspec.located import SourceMap
 from dlspec.sections import InputSpec
 from dlspec.spec import Spec
+from dlspec.train import diagnosis, rundir, schemes
 from dlspec.train import fit as fitting
-from dlspec.train import rundir, schemes
-from dlspec.train.diagnosis import judge
 from dlspec.train.results import FoldResult, Results
 
 
@@ -100,6 +99,10 @@ def run(
             progress=progress,
             label=label,
         )
+        train, _ = fitting.score(fitted, spec, x[split.train], y[split.train])
+        validation, noise = fitting.score(
+            fitted, spec, x[split.validation], y[split.validation], with_noise=True
+        )
         folds.append(
             FoldResult(
                 name=str(index + 1),
@@ -108,8 +111,10 @@ def run(
                 epochs=fitted.epochs,
                 best_epoch=fitted.best_epoch,
                 history=fitted.history,
-                train=fitting.score(fitted, spec, x[split.train], y[split.train]),
-                validation=fitting.score(fitted, spec, x[split.validation], y[split.validation]),
+                train=train,
+                validation=validation,
+                baseline=diagnosis.baseline(spec.task.type, y[split.train]),
+                noise=noise,
             )
         )
     final = folds[-1]
@@ -133,7 +138,8 @@ def run(
             epochs=fitted.epochs,
             best_epoch=None,
             history=fitted.history,
-            train=fitting.score(fitted, spec, x[plan.rest], y[plan.rest]),
+            train=fitting.score(fitted, spec, x[plan.rest], y[plan.rest])[0],
+            baseline=diagnosis.baseline(spec.task.type, y[plan.rest]),
         )
     assert fitted is not None  # every scheme has at least one fold
     class_names = list(dataset.class_names) if dataset.class_names is not None else None
@@ -146,7 +152,7 @@ def run(
         folds=folds,
         final=final,
         test=test,
-        verdict=judge(spec.task.type, folds),
+        verdict=diagnosis.judge(spec.task.type, folds),
         class_names=class_names,
     )
     directory = rundir.create(output, results.name, now)

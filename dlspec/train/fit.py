@@ -18,7 +18,7 @@ from dlspec import build
 from dlspec.check import Inference
 from dlspec.data import Dataset, Preprocessor
 from dlspec.spec import Spec
-from dlspec.train import scoring
+from dlspec.train import diagnosis, scoring
 from dlspec.train.results import Scores
 from dlspec.train.schemes import CLASSIFICATION, labels
 
@@ -202,20 +202,31 @@ def fit(
     return Fitted(model, preprocessor, record, run, best)
 
 
-def score(fitted: Fitted, spec: Spec, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Loss and metrics of a fitted model on raw examples, with dropout off."""
+def score(
+    fitted: Fitted, spec: Spec, x: np.ndarray, y: np.ndarray, *, with_noise: bool = False
+) -> tuple[dict[str, float], float | None]:
+    """Loss and metrics of a fitted model on raw examples, with dropout off.
+
+    With ``with_noise``, also the standard error of the task's error on these rows
+    (``diagnosis.noise``, which needs the predictions); else None.
+    """
     if len(x) == 0:
-        return {}
+        return {}, None
     inputs = fitted.preprocessor.transform(x)
     outputs = int(fitted.model.output_shape[-1])
-    if spec.task.type == "next_token":
-        return evaluate(fitted.model, spec, inputs, targets(spec, y, outputs))
+    task, threshold = spec.task.type, _threshold(spec)
+    if task == "next_token":
+        values = evaluate(fitted.model, spec, inputs, targets(spec, y, outputs))
+        if not with_noise:
+            return values, None
     predicted = np.asarray(
         fitted.model.predict(inputs, batch_size=spec.training.batch_size, verbose=0)
     )
-    values = scoring.summary(spec.task.type, y, predicted, _threshold(spec))
-    values["loss"] = loss(fitted.model, targets(spec, y, outputs), predicted)
-    return {k: v for k, v in values.items() if np.isfinite(v)}
+    noise = diagnosis.noise(task, y, predicted, threshold) if with_noise else None
+    if task != "next_token":
+        values = scoring.summary(task, y, predicted, threshold)
+        values["loss"] = loss(fitted.model, targets(spec, y, outputs), predicted)
+    return {k: v for k, v in values.items() if np.isfinite(v)}, noise
 
 
 def test_scores(

@@ -40,6 +40,8 @@ class FoldResult:
     history: dict[str, list[float]]
     train: dict[str, float] = field(default_factory=dict)
     validation: dict[str, float] = field(default_factory=dict)
+    baseline: float | None = None  # the trivial predictor's error on the training rows
+    noise: float | None = None  # the standard error of the validation error
 
 
 @dataclass
@@ -106,6 +108,7 @@ class Results:
             "validation": self.validation_summary(),
             "test": dict(self.test.metrics),
             "verdict": self.verdict.name,
+            "verdict_numbers": dict(self.verdict.numbers),
         }
 
     def to_json(self) -> dict[str, Any]:

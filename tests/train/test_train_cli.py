@@ -131,7 +131,7 @@ def test_iris_history_has_a_row_per_fold_and_epoch(iris_run: Trained) -> None:
 def test_json_prints_one_object_and_nothing_else(iris_run: Trained) -> None:
     assert iris_run.stdout.count("\n") == 1 and iris_run.stdout.endswith("}\n")
     summary = iris_run.summary
-    assert set(summary) == {"run_dir", "validation", "test", "verdict"}
+    assert set(summary) == {"run_dir", "validation", "test", "verdict", "verdict_numbers"}
     assert set(summary["validation"]["accuracy"]) == {"mean", "std", "folds"}
     assert summary["test"] == iris_run.json("metrics.json")["test"]
     assert summary["verdict"] == iris_run.json("metrics.json")["verdict"]["name"]
