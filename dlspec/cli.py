@@ -219,10 +219,13 @@ def train(
     from contextlib import nullcontext, redirect_stdout
 
     from dlspec import check
+    from dlspec.train import rundir
 
     _use_backend(backend, start=False)  # a spec with errors stops before Keras is imported
     try:
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
+        # So is an output that cannot be written: the run's folder comes first.
+        directory = rundir.start(output, spec, spec_file)
     except SpecError as error:
         raise _fail(error.diagnostics) from None
     _use_backend(backend)
@@ -239,7 +242,7 @@ def train(
                 spec_file,
                 inference,
                 source_map=source_map,
-                output=output,
+                directory=directory,
                 command=["dlspec", *sys.argv[1:]],
                 progress=progress,
             )
@@ -394,8 +397,10 @@ def runs(
         if found is None:
             err.print(f"dlspec runs: no run '{which}' (as a directory or under {output})")
             raise typer.Exit(1)
-        if found.damage is not None:
-            raise _fail(rundir.refuse(found.path, found.damage).diagnostics)
+        try:
+            rundir.verify(found.path)
+        except SpecError as error:
+            raise _fail(error.diagnostics) from None
         chosen.append(found)
     out.print(report.compare(*chosen), soft_wrap=False)
 

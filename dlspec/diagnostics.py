@@ -149,6 +149,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS409": ("run-task-mismatch", "a run whose task the command cannot use"),
     "DLS410": ("run-damaged", "a run whose files are corrupt or were edited after training"),
     "DLS411": ("unsafe-model", "a model file holding code or classes outside Keras and dlspec"),
+    "DLS412": ("unwritable-output", "the run directory cannot be created or written"),
 }
 
 

@@ -259,7 +259,8 @@ def key_metric(metrics: dict[str, Any]) -> str | None:
 def runs_table(runs: Sequence[Any]) -> Table:
     """``dlspec runs``: one row per run (``rundir.Run``), its state and headline metric.
 
-    A damaged run gets a row of its own too, and the caption says what is wrong with it.
+    A run that is not complete (running, failed, interrupted or damaged) gets a row of its own
+    too, and the caption says why.
     """
     # No inner rules: the listing fits an 80-column terminal.
     table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -271,9 +272,10 @@ def runs_table(runs: Sequence[Any]) -> Table:
     table.add_column("state /\nverdict", no_wrap=True, min_width=12)
     notes = []
     for run in runs:
-        if run.damage is not None:
+        if run.state != "complete":
             table.add_row(f"{run.name}\n{run.stamp}", "?", "–", "–", "–", run.state)
-            notes.append(f"{run.name}/{run.stamp} is damaged: {run.damage}")
+            why = f": {run.why}" if run.why else ""
+            notes.append(f"{run.name}/{run.stamp} is {run.state}{why}")
             continue
         metrics = run.metrics
         metric = key_metric(metrics)

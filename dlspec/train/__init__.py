@@ -29,6 +29,7 @@ def run(
     *,
     source_map: SourceMap | None = None,
     output: str | Path = "runs",
+    directory: Path | None = None,
     command: list[str] | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
@@ -41,12 +42,19 @@ def run(
         inference: Static analysis of the spec.
         source_map: Locates data errors in the spec file.
         output: The root of run directories (``runs/<name>/<timestamp>/``).
+        directory: A run directory ``rundir.start`` made already (default: a new one under
+            ``output``, made before the data is loaded).
         command: The command line, recorded in ``environment.json``.
         progress: Where each epoch is reported while fitting.
         now: The run's timestamp (default: now).
 
+    The run directory is written as training goes: the spec and environment first, the
+    history after each fold, the rest at the end, each file atomically; ``status.json`` says
+    ``running``, then ``complete``, ``failed`` (with the reason) or ``interrupted``.
+
     Raises:
-        SpecError: the data cannot be loaded or does not fit the spec.
+        SpecError: the data cannot be loaded or does not fit the spec; DLS412 when the run
+            directory cannot be written.
     """
     from dlspec.train.experiment import run as run_experiment
 
@@ -56,6 +64,7 @@ def run(
         inference,
         source_map=source_map,
         output=Path(output),
+        directory=directory,
         command=command,
         progress=progress,
         now=now,

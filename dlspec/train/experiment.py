@@ -75,12 +75,48 @@ def run(
     *,
     source_map: SourceMap | None,
     output: Path,
+    directory: Path | None,
     command: list[str] | None,
     progress: fitting.Progress | None,
     now: datetime | None,
 ) -> Results:
     """See ``dlspec.train.run``."""
+    if directory is None:
+        directory = rundir.start(output, spec, spec_file, now)
+    command = command if command is not None else list(sys.argv)
+    try:
+        rundir.write_environment(directory, spec, None, command)
+        results, fitted = _train(
+            spec, spec_file, inference, source_map, directory, command, progress
+        )
+        results.run_dir = str(directory)
+        rundir.write(
+            directory, results=results, model=fitted.model, preprocessor=fitted.preprocessor
+        )
+    except SpecError as error:
+        rundir.mark(directory, rundir.FAILED, error.diagnostics[0].message)
+        raise
+    except KeyboardInterrupt:
+        rundir.mark(directory, rundir.INTERRUPTED)
+        raise
+    except BaseException as error:
+        rundir.mark(directory, rundir.FAILED, f"{error.__class__.__name__}: {error}")
+        raise
+    return results
+
+
+def _train(
+    spec: Spec,
+    spec_file: str | Path,
+    inference: Inference,
+    source_map: SourceMap | None,
+    directory: Path,
+    command: list[str],
+    progress: fitting.Progress | None,
+) -> tuple[Results, fitting.Fitted]:
+    """Load, fit every split and the final model, score the test set; history as it goes."""
     dataset = data.load(spec, spec_file, source_map=source_map)
+    rundir.write_environment(directory, spec, dataset.fingerprint, command)
     inference = complete(spec, inference, dataset, source_map)
     plan, x_test, y_test = test_set(spec, dataset)
     x, y = dataset.x, dataset.y
@@ -117,6 +153,7 @@ def run(
                 noise=noise,
             )
         )
+        rundir.write_history(directory, folds)
     final = folds[-1]
     if plan.refit:
         epochs = refit_epochs(spec, folds)
@@ -155,16 +192,4 @@ def run(
         verdict=diagnosis.judge(spec.task.type, folds),
         class_names=class_names,
     )
-    directory = rundir.create(output, results.name, now)
-    results.run_dir = str(directory)
-    rundir.write(
-        directory,
-        spec=spec,
-        spec_file=spec_file,
-        results=results,
-        model=fitted.model,
-        preprocessor=fitted.preprocessor,
-        fingerprint=dataset.fingerprint,
-        command=command if command is not None else list(sys.argv),
-    )
-    return results
+    return results, fitted

@@ -23,7 +23,7 @@ from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.layers import BY_KIND
 from dlspec.spec import Spec
-from dlspec.train import archive, environment
+from dlspec.train import archive, environment, files
 from dlspec.train.results import FoldResult, Results
 
 SPEC = "spec.yaml"
@@ -34,6 +34,15 @@ PREPROCESSING = "preprocessing"
 ENVIRONMENT = "environment.json"
 LEARNING_CURVES = "learning_curves.png"
 CONFUSION_MATRIX = "confusion_matrix.png"
+STATUS = "status.json"
+RUNNING, COMPLETE, FAILED, INTERRUPTED, DAMAGED = (
+    "running",
+    "complete",
+    "failed",
+    "interrupted",
+    "damaged",
+)
+STATES = (RUNNING, COMPLETE, FAILED, INTERRUPTED)  # what status.json may record
 STAMP = "%Y%m%d-%H%M%S"
 STAMP_NAME = re.compile(r"\d{8}-\d{6}(-\d+)?")
 PATH_SCHEMES = ("csv", "npz", "images", "text")
@@ -47,7 +56,10 @@ def create(root: str | Path, name: str, now: datetime | None = None) -> Path:
     """
     stamp = (now or datetime.now()).strftime(STAMP)
     parent = Path(root) / name
-    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise files.unwritable(parent, error, "create the folder") from None
     attempt = 1
     while True:
         candidate = parent / (stamp if attempt == 1 else f"{stamp}-{attempt}")
@@ -56,7 +68,50 @@ def create(root: str | Path, name: str, now: datetime | None = None) -> Path:
         except FileExistsError:
             attempt += 1
             continue
+        except OSError as error:
+            raise files.unwritable(candidate, error, "create the folder") from None
         return candidate
+
+
+def start(root: str | Path, spec: Spec, spec_file: str | Path, now: datetime | None = None) -> Path:
+    """A new run directory holding the resolved spec, marked ``running``.
+
+    The first thing a run writes, before any data is loaded, so an unusable output fails in
+    seconds.
+
+    Raises:
+        SpecError: DLS412 when the folder cannot be created or written.
+    """
+    directory = create(root, spec.name or Path(spec_file).stem, now)
+    files.write_text(directory / SPEC, spec_text(spec, spec_file))
+    mark(directory, RUNNING)
+    return directory
+
+
+def mark(directory: Path, state: str, reason: str | None = None) -> None:
+    """Record the run's state in ``status.json`` (atomically)."""
+    status = {
+        "state": state,
+        "reason": reason,
+        "time": datetime.now().isoformat(timespec="seconds"),
+    }
+    files.write_text(directory / STATUS, json.dumps(status, indent=2) + "\n")
+
+
+def status(directory: Path) -> tuple[str, str | None]:
+    """The state ``status.json`` records, and its reason.
+
+    ``complete`` for a run written before statuses were (its files are checked instead),
+    ``damaged`` for an unreadable status.
+    """
+    path = directory / STATUS
+    if not path.exists():
+        return COMPLETE, None
+    recorded, damage = _json_object(path, STATUS)
+    state = (recorded or {}).get("state")
+    if damage or state not in STATES:
+        return DAMAGED, str(damage or Damage(STATUS, f"records an unknown state {state!r}"))
+    return state, (recorded or {}).get("reason")
 
 
 def _written_layers(value: Any) -> Any:
@@ -108,41 +163,49 @@ def history_rows(folds: list[FoldResult]) -> tuple[list[str], list[list[Any]]]:
     return ["fold", "epoch", *columns], rows
 
 
-def write(
-    directory: Path,
-    *,
-    spec: Spec,
-    spec_file: str | Path,
-    results: Results,
-    model: Any,
-    preprocessor: Any,
-    fingerprint: str | None,
-    command: list[str],
+def write_environment(
+    directory: Path, spec: Spec, fingerprint: str | None, command: list[str]
 ) -> None:
-    """Write every file of a run into its (new) directory."""
-    from dlspec import plots
+    """Write ``environment.json``: at the start, and again with the data's fingerprint."""
+    text = (directory / SPEC).read_text(encoding="utf-8")
+    env = environment.collect(
+        spec_text=text, seed=spec.seed, fingerprint=fingerprint, command=command
+    )
+    files.write_text(directory / ENVIRONMENT, json.dumps(env, indent=2) + "\n")
 
-    text = spec_text(spec, spec_file)
-    (directory / SPEC).write_text(text, encoding="utf-8")
-    (directory / METRICS).write_text(json.dumps(results.to_json(), indent=2) + "\n")
-    fits = results.folds + ([results.final] if results.final.name == "final" else [])
+
+def write_history(directory: Path, fits: list[FoldResult]) -> None:
+    """Write ``history.csv`` for the fits so far."""
     header, rows = history_rows(fits)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    (directory / HISTORY).write_text(buffer.getvalue())
-    model.save(directory / MODEL)
-    preprocessor.save(directory / PREPROCESSING)
-    plots.learning_curves(fits, directory / LEARNING_CURVES)
+    files.write_text(directory / HISTORY, buffer.getvalue())
+
+
+def write(directory: Path, *, results: Results, model: Any, preprocessor: Any) -> None:
+    """Write a finished run's files into its directory, each atomically, then mark it complete.
+
+    Raises:
+        SpecError: DLS412 when the file system refuses a file (the path is named).
+    """
+    from dlspec import plots
+
+    fits = results.folds + ([results.final] if results.final.name == "final" else [])
+    write_history(directory, fits)
+    with files.replacing(directory / MODEL, ".keras") as temporary:
+        model.save(temporary)
+    with files.replacing(directory / PREPROCESSING) as temporary:
+        preprocessor.save(temporary)
+    with files.replacing(directory / LEARNING_CURVES, ".png") as temporary:
+        plots.learning_curves(fits, temporary)
     if results.test.confusion is not None:
-        plots.confusion_matrix(
-            results.test.confusion, results.class_names, directory / CONFUSION_MATRIX
-        )
-    env = environment.collect(
-        spec_text=text, seed=spec.seed, fingerprint=fingerprint, command=command
-    )
-    (directory / ENVIRONMENT).write_text(json.dumps(env, indent=2) + "\n")
+        with files.replacing(directory / CONFUSION_MATRIX, ".png") as temporary:
+            plots.confusion_matrix(results.test.confusion, results.class_names, temporary)
+    # metrics.json last: with the status, it says every other file is there.
+    files.write_text(directory / METRICS, json.dumps(results.to_json(), indent=2) + "\n")
+    mark(directory, COMPLETE)
 
 
 # -- checking runs ------------------------------------------------------------------------------
@@ -186,6 +249,16 @@ def check(path: str | Path, *, deep: bool = False) -> Damage | None:
     that load the model.
     """
     path = Path(path)
+    state, reason = status(path)
+    if state == DAMAGED:
+        return Damage(STATUS, (reason or "").removeprefix(f"{STATUS} "))
+    if state != COMPLETE:
+        return Damage(
+            STATUS,
+            f"says the run is {state}" + (f": {reason}" if reason else ""),
+            f"train its spec again: dlspec train {path / SPEC}",
+            code="DLS407",
+        )
     preprocessing = f"{PREPROCESSING}/{PREPROCESSING_CONFIG}"
     for name in (SPEC, METRICS, ENVIRONMENT, MODEL, preprocessing):
         if not (path / name).is_file():
@@ -265,18 +338,27 @@ def verify(path: str | Path) -> None:
 
 @dataclass
 class Run:
-    """A run directory as ``dlspec runs`` lists it: its metrics, or what is wrong with it."""
+    """A run directory as ``dlspec runs`` lists it: its state, and its metrics when complete."""
 
     path: Path
     name: str
     stamp: str
     metrics: dict[str, Any]
     damage: Damage | None = None
+    status: str = COMPLETE  # what status.json records
+    reason: str | None = None  # why it failed
 
     @property
     def state(self) -> str:
-        """``complete``, or ``damaged`` (see ``damage``)."""
-        return "complete" if self.damage is None else "damaged"
+        """``running``, ``failed``, ``interrupted``, ``damaged`` or ``complete``."""
+        if self.status != COMPLETE:
+            return self.status
+        return COMPLETE if self.damage is None else DAMAGED
+
+    @property
+    def why(self) -> str | None:
+        """What is wrong with the run, in words, when it is not complete."""
+        return str(self.damage) if self.damage is not None else self.reason
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -291,15 +373,18 @@ def is_run(path: Path) -> bool:
 
 
 def read(path: str | Path) -> Run:
-    """One run directory, checked: its metrics when it is whole, else what is wrong with it."""
+    """One run directory: its status, then its metrics when whole, else what is wrong with it."""
     path = Path(path)
+    state, reason = status(path)
+    if state in (RUNNING, FAILED, INTERRUPTED):
+        return Run(path, path.parent.name, path.name, {}, None, state, reason)
     damage = check(path)
     metrics = {} if damage else _json_object(path / METRICS, METRICS)[0] or {}
     return Run(path, path.parent.name, path.name, metrics, damage)
 
 
 def find(root: str | Path) -> list[Run]:
-    """Every run under ``root``, whole or damaged, by name, then oldest first."""
+    """Every run under ``root``, in any state, by name, then oldest first."""
     root = Path(root)
     if not root.is_dir():
         return []
@@ -310,10 +395,10 @@ def find(root: str | Path) -> list[Run]:
 def locate(root: str | Path, which: str) -> Run | None:
     """A run named by its directory, ``NAME/TIMESTAMP`` under ``root``, or ``NAME``.
 
-    ``NAME`` alone is its latest whole run.
+    ``NAME`` alone is its latest complete run.
     """
     for candidate in (Path(which), Path(root) / which):
         if (candidate / SPEC).is_file():
             return read(candidate)
-    named = [run for run in find(root) if run.name == which and run.damage is None]
+    named = [run for run in find(root) if run.name == which and run.state == COMPLETE]
     return named[-1] if named else None

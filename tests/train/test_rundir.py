@@ -282,3 +282,32 @@ def test_a_missing_or_empty_folder_is_not_a_run(tmp_path: Path) -> None:
             rundir.verify(path)
         assert raised.value.diagnostics[0].code == "DLS407"
         assert "is not a complete run directory" in raised.value.diagnostics[0].message
+
+
+def test_a_run_starts_with_its_spec_and_a_running_status(tmp_path: Path) -> None:
+    spec_file = tmp_path / "nested.yaml"
+    spec_file.write_text(NESTED)
+    spec, _ = spec_module.load(spec_file)
+    path = rundir.start(tmp_path / "runs", spec, spec_file, NOW)
+    assert sorted(p.name for p in path.iterdir()) == ["spec.yaml", "status.json"]
+    assert rundir.status(path) == ("running", None)
+    assert rundir.read(path).state == "running"
+    rundir.mark(path, rundir.FAILED, "loss became nan at epoch 3")
+    listed = rundir.find(tmp_path / "runs")[0]
+    assert (listed.state, listed.why) == ("failed", "loss became nan at epoch 3")
+    with pytest.raises(SpecError) as raised:
+        rundir.verify(path)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "DLS407"
+    assert "status.json says the run is failed: loss became nan at epoch 3" in diagnostic.message
+
+
+def test_a_whole_run_marked_complete_passes_and_a_garbled_status_is_damage(
+    tmp_path: Path,
+) -> None:
+    path = fake_run(tmp_path)
+    rundir.mark(path, rundir.COMPLETE)
+    assert rundir.check(path) is None and rundir.read(path).state == "complete"
+    (path / rundir.STATUS).write_text('{"state": "finished"}')
+    assert str(rundir.check(path)) == "status.json records an unknown state 'finished'"
+    assert rundir.read(path).state == "damaged"

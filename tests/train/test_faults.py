@@ -1,0 +1,72 @@
+"""Faults keep the work: each as a user meets it, one command in a fresh process each."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+LINE = """\
+name: {name}
+seed: 0
+data: {{source: csv:table.csv, target: y}}
+task: regression
+model: {{layers: [dense: 4]}}
+training: {{epochs: 2, batch_size: 8}}
+validation: {{type: holdout, validation_size: 0.25, test_size: 0.2}}
+"""
+
+
+def write_spec(folder: Path, name: str = "line") -> Path:
+    rows = "".join(f"{i / 10},{i / 5 + 1}\n" for i in range(40))
+    (folder / "table.csv").write_text("x,y\n" + rows)
+    spec = folder / "spec.yaml"
+    spec.write_text(LINE.format(name=name))
+    return spec
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder this process cannot create anything in (root ignores file modes)."""
+    if os.geteuid() == 0:
+        return Path("/sys/dlspec-runs")  # sysfs refuses new folders even to root
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    return folder
+
+
+@pytest.mark.parametrize("where", ["under a file", "read-only", "name too long"])
+def test_an_unusable_output_fails_before_training_and_names_the_path(
+    shell, tmp_path: Path, where: str
+) -> None:
+    spec = write_spec(tmp_path, "n" * 300 if where == "name too long" else "line")
+    (tmp_path / "a-file").write_text("")
+    output = {
+        "under a file": tmp_path / "a-file" / "runs",
+        "read-only": unwritable_folder(tmp_path),
+        "name too long": tmp_path / "runs",
+    }[where]
+    done = shell("train", spec, "--output", output)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error[DLS412]: cannot create the folder" in done.stderr
+    assert str(output) in done.stderr
+    assert "oneDNN" not in done.stderr  # before TensorFlow was even imported
+    if where == "name too long":
+        assert "shorten the spec's 'name'" in done.stderr
+
+
+@pytest.mark.keras
+def test_a_run_that_fails_keeps_its_folder_marked_failed(shell, tmp_path: Path) -> None:
+    spec = write_spec(tmp_path)
+    (tmp_path / "table.csv").write_text("x,y\n1,2\nnot a number,3\n" * 10)
+    done = shell("train", spec, "--output", "runs")
+    assert done.returncode == 1 and "error[DLS404]" in done.stderr
+    (run,) = (tmp_path / "runs" / "line").iterdir()
+    status = json.loads((run / "status.json").read_text())
+    assert status["state"] == "failed" and "is not numeric" in status["reason"]
+    assert (run / "spec.yaml").is_file() and (run / "environment.json").is_file()
+    listing = " ".join(shell("runs").ok().stdout.split())
+    assert f"line/{run.name} is failed:" in listing
+    refused = shell("evaluate", run)
+    assert refused.returncode == 1 and "status.json says the run is failed" in refused.stderr
