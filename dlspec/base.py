@@ -18,7 +18,8 @@ class SpecModel(BaseModel):
     ``epochs: "10"`` is a mistake to report, not a value to coerce.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    # A spec number is finite: .inf or .nan is no learning rate, rate or size.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS410": ("run-damaged", "a run whose files are corrupt or were edited after training"),
     "DLS411": ("unsafe-model", "a model file holding code or classes outside Keras and dlspec"),
     "DLS412": ("unwritable-output", "the run directory cannot be created or written"),
+    "DLS413": ("diverged", "the training loss became NaN or infinite"),
 }
 
 

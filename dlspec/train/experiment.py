@@ -8,12 +8,13 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
 from dlspec import check, data
 from dlspec.check import Inference
-from dlspec.diagnostics import SpecError, has_errors
+from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.located import SourceMap
 from dlspec.sections import InputSpec
 from dlspec.spec import Spec
@@ -66,6 +67,49 @@ def refit_epochs(spec: Spec, folds: list[FoldResult]) -> int:
         return spec.training.epochs
     chosen = [f.best_epoch or f.epochs for f in folds]
     return max(1, round(float(np.mean(chosen))))
+
+
+def stop(
+    spec: Spec,
+    spec_file: str | Path,
+    source_map: SourceMap | None,
+    directory: Path,
+    folds: list[FoldResult],
+    fitted: fitting.Fitted,
+    label: str,
+    split: schemes.Split | None,
+) -> NoReturn:
+    """Keep the history up to a diverged epoch, then stop the run with DLS413.
+
+    Raises:
+        SpecError: always; located at the spec's optimizer.
+    """
+    epoch, value = fitted.diverged or (fitted.epochs, float("nan"))
+    partial = FoldResult(
+        name="final" if split is None else str(len(folds) + 1),
+        train_size=0 if split is None else len(split.train),
+        validation_size=0 if split is None else len(split.validation),
+        epochs=fitted.epochs,
+        best_epoch=None,
+        history=fitted.history,
+    )
+    rundir.write_history(directory, [*folds, partial])
+    where = "the final fit" if label == "final" else label
+    span = (source_map.locate(("optimizer", "learning_rate")) if source_map is not None else None) or Span.point(
+        str(spec_file)
+    )
+    raise SpecError(
+        [
+            make(
+                "DLS413",
+                f"the training loss became {value} at epoch {epoch} ({where}); the run keeps "
+                "the history so far",
+                span,
+                "lower optimizer.learning_rate, or clip gradients with optimizer.clipnorm "
+                "(e.g. 1.0)",
+            )
+        ]
+    )
 
 
 def run(
@@ -135,6 +179,8 @@ def _train(
             progress=progress,
             label=label,
         )
+        if fitted.diverged:
+            stop(spec, spec_file, source_map, directory, folds, fitted, label, split)
         train, _ = fitting.score(fitted, spec, x[split.train], y[split.train])
         validation, noise = fitting.score(
             fitted, spec, x[split.validation], y[split.validation], with_noise=True
@@ -168,6 +214,8 @@ def _train(
             progress=progress,
             label="final",
         )
+        if fitted.diverged:
+            stop(spec, spec_file, source_map, directory, folds, fitted, "final", None)
         final = FoldResult(
             name="final",
             train_size=len(plan.rest),

@@ -7,6 +7,7 @@ scores on its training and validation rows, and on the test rows for the final m
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -40,6 +41,7 @@ class Fitted:
     history: dict[str, list[float]]
     epochs: int  # epochs run
     best_epoch: int | None  # 1-based epoch whose weights were restored
+    diverged: tuple[int, float] | None = None  # the epoch whose loss was not finite, and it
 
 
 def seed(value: int) -> None:
@@ -100,6 +102,24 @@ class _Report(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.progress.epoch(epoch + 1, {k: float(v) for k, v in (logs or {}).items()})
+
+
+class _Divergence(keras.callbacks.Callback):
+    """Stops training after the first epoch whose training loss is NaN or infinite.
+
+    Every later epoch would be NaN too, and scoring NaN predictions fails; the run keeps the
+    history up to that epoch instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: tuple[int, float] | None = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        loss = float((logs or {}).get("loss", 0.0))
+        if not math.isfinite(loss):
+            self.found = (epoch + 1, loss)
+            self.model.stop_training = True
 
 
 def head_units(spec: Spec, dataset: Dataset) -> int | None:
@@ -178,6 +198,8 @@ def fit(
                     min_lr=plateau.min_lr,
                 )
             )
+    divergence = _Divergence()
+    callbacks.append(divergence)
     if progress is not None:
         callbacks.append(_Report(progress))
         progress.start(label, epochs)
@@ -199,7 +221,7 @@ def fit(
     best = None
     if stopper is not None and stopper.restore_best_weights and stopper.best_weights is not None:
         best = int(stopper.best_epoch) + 1
-    return Fitted(model, preprocessor, record, run, best)
+    return Fitted(model, preprocessor, record, run, best, divergence.found)
 
 
 def score(

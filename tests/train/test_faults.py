@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 LINE = """\
@@ -70,3 +72,35 @@ def test_a_run_that_fails_keeps_its_folder_marked_failed(shell, tmp_path: Path) 
     assert f"line/{run.name} is failed:" in listing
     refused = shell("evaluate", run)
     assert refused.returncode == 1 and "status.json says the run is failed" in refused.stderr
+
+
+DIVERGING = """\
+name: diverging
+seed: 0
+data: {source: csv:table.csv, target: y}
+task: regression
+model: {layers: [dense: 16]}
+optimizer: {type: sgd, learning_rate: 0.3, momentum: 0.9}
+training: {epochs: 20, batch_size: 16}
+validation: {type: kfold, folds: 2, test_size: 0.2}
+"""
+
+
+@pytest.mark.keras
+def test_a_diverging_run_stops_at_the_epoch_and_keeps_its_history(shell, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=300)
+    rows = "".join(f"{a},{2 * a + 1 + rng.normal(scale=0.5)}\n" for a in x)
+    (tmp_path / "table.csv").write_text("x,y\n" + rows)
+    (tmp_path / "spec.yaml").write_text(DIVERGING)
+    done = shell("train", "spec.yaml", "--output", "runs")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "spec.yaml:6:39: error[DLS413]: the training loss became nan at epoch 3" in done.stderr
+    assert "(fold 1/2)" in done.stderr and "optimizer.clipnorm" in done.stderr
+    (run,) = (tmp_path / "runs" / "diverging").iterdir()
+    status = json.loads((run / "status.json").read_text())
+    assert status["state"] == "failed" and "epoch 3" in status["reason"]
+    with (run / "history.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
+    assert all(np.isfinite(float(r["loss"])) for r in rows[:2])
