@@ -7,6 +7,10 @@ or train import the heavy side inside their bodies.
 from __future__ import annotations
 
 import json
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +19,7 @@ from rich.console import Console
 
 from dlspec import __version__
 from dlspec.diagnostics import MAX_SHOWN, Diagnostic, SpecError
+from dlspec.train.stopping import Interrupted, Stop
 
 app = typer.Typer(
     name="dlspec",
@@ -179,6 +184,29 @@ def _verified(run: Path) -> None:
         raise _fail(error.diagnostics) from None
 
 
+@contextmanager
+def _stopping(request: Stop) -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM ask ``request`` to stop after the batch.
+
+    A second one exits at once, with 128 + the signal as a shell reports it.
+    """
+
+    def ask(number: int, frame: object) -> None:
+        if request.requested:
+            os.write(2, b"\nstopping at once\n")
+            os._exit(128 + number)
+        request.signal = number
+        os.write(2, b"\nstopping after the current batch; again to stop at once\n")
+
+    caught = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, ask) for number in caught}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 BackendOption = Annotated[
     str | None,
     typer.Option(
@@ -212,8 +240,10 @@ def train(
 
     Saves runs/<name>/<timestamp>/ (resolved spec, metrics.json, history.csv, model.keras,
     preprocessing, plots, environment.json) and prints the report: per-fold and test metrics,
-    the confusion matrix, a learning curve and the bias-variance verdict. Exit status: 0
-    trained, 1 the spec or its data has errors, 2 usage error.
+    the confusion matrix, a learning curve and the bias-variance verdict. Ctrl-C or SIGTERM
+    stops after the current batch and keeps the history and a checkpoint. Exit status: 0
+    trained, 1 the spec, its data, the output or training failed, 2 usage error, 130 or 143
+    stopped by SIGINT or SIGTERM.
     """
     import sys
     from contextlib import nullcontext, redirect_stdout
@@ -228,26 +258,35 @@ def train(
         directory = rundir.start(output, spec, spec_file)
     except SpecError as error:
         raise _fail(error.diagnostics) from None
-    _use_backend(backend)
-    from dlspec import report
-    from dlspec import train as training
-    from dlspec.train.progress import TrainingProgress
+    request = Stop()
+    with _stopping(request):
+        _use_backend(backend)
+        from dlspec import report
+        from dlspec import train as training
+        from dlspec.train.progress import TrainingProgress
 
-    bar = nullcontext() if quiet or as_json else TrainingProgress(err)
-    # Whatever a library prints goes to stderr: stdout carries only the report or the JSON.
-    with bar as progress, redirect_stdout(sys.stderr):
-        try:
-            results = training.run(
-                spec,
-                spec_file,
-                inference,
-                source_map=source_map,
-                directory=directory,
-                command=["dlspec", *sys.argv[1:]],
-                progress=progress,
-            )
-        except SpecError as error:
-            raise _fail(error.diagnostics) from None
+        bar = nullcontext() if quiet or as_json else TrainingProgress(err)
+        # Whatever a library prints goes to stderr: stdout carries only the report or the JSON.
+        with bar as progress, redirect_stdout(sys.stderr):
+            try:
+                results = training.run(
+                    spec,
+                    spec_file,
+                    inference,
+                    source_map=source_map,
+                    directory=directory,
+                    command=["dlspec", *sys.argv[1:]],
+                    progress=progress,
+                    stop=request,
+                )
+            except SpecError as error:
+                raise _fail(error.diagnostics) from None
+            except Interrupted as stopped:
+                err.print(
+                    f"{stopped.signal_name}: stopped {stopped.where}; the history and a "
+                    f"checkpoint are saved in {stopped.directory} (status: interrupted)"
+                )
+                raise typer.Exit(stopped.exit_code) from None
     if as_json:
         out.out(json.dumps(results.summary_json()), highlight=False)
     else:

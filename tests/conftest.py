@@ -55,20 +55,20 @@ class Shell:
         (done,) = self.together([*args], timeout=timeout)
         return done
 
+    def start(self, *args: str | Path) -> subprocess.Popen[str]:
+        """Start ``dlspec ARGS`` in a new process and return at once (to signal it, say)."""
+        return subprocess.Popen(
+            [*_command(), *(str(a) for a in args)],
+            cwd=self.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        )
+
     def together(self, *commands: list[str | Path], timeout: float = 600) -> list[Done]:
         """Run several commands at once, each in its own new process, as from two terminals."""
-        started = []
-        for args in commands:
-            words = tuple(str(a) for a in args)
-            process = subprocess.Popen(
-                [*_command(), *words],
-                cwd=self.cwd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
-            )
-            started.append((words, process))
+        started = [(tuple(str(a) for a in args), self.start(*args)) for args in commands]
         finished = []
         try:
             for words, process in started:

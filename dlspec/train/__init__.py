@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from dlspec.spec import Spec
     from dlspec.train.fit import Progress
     from dlspec.train.results import Results
+    from dlspec.train.stopping import Stop
 
 __all__ = ["run"]
 
@@ -33,6 +34,7 @@ def run(
     command: list[str] | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    stop: Stop | None = None,
 ) -> Results:
     """Load the data, fit every split and the final model, score the test set, save the run.
 
@@ -47,6 +49,7 @@ def run(
         command: The command line, recorded in ``environment.json``.
         progress: Where each epoch is reported while fitting.
         now: The run's timestamp (default: now).
+        stop: A stop request to honour after each batch (the CLI sets it on SIGINT/SIGTERM).
 
     The run directory is written as training goes: the spec and environment first, the
     history after each fold, the rest at the end, each file atomically; ``status.json`` says
@@ -55,6 +58,7 @@ def run(
     Raises:
         SpecError: the data cannot be loaded or does not fit the spec; DLS412 when the run
             directory cannot be written.
+        Interrupted: ``stop`` was requested; the history and a checkpoint are saved.
     """
     from dlspec.train.experiment import run as run_experiment
 
@@ -68,4 +72,5 @@ def run(
         command=command,
         progress=progress,
         now=now,
+        request=stop,
     )

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import json
+import signal
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -18,9 +21,10 @@ from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.located import SourceMap
 from dlspec.sections import InputSpec
 from dlspec.spec import Spec
-from dlspec.train import diagnosis, rundir, schemes
+from dlspec.train import diagnosis, files, rundir, schemes
 from dlspec.train import fit as fitting
 from dlspec.train.results import FoldResult, Results
+from dlspec.train.stopping import Interrupted, Stop
 
 
 def test_set(spec: Spec, dataset: data.Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
@@ -69,6 +73,56 @@ def refit_epochs(spec: Spec, folds: list[FoldResult]) -> int:
     return max(1, round(float(np.mean(chosen))))
 
 
+def _partial(
+    folds: list[FoldResult], fitted: fitting.Fitted, split: schemes.Split | None
+) -> FoldResult:
+    """The fit that was cut short, as far as it went: its history, no scores."""
+    return FoldResult(
+        name="final" if split is None else str(len(folds) + 1),
+        train_size=0 if split is None else len(split.train),
+        validation_size=0 if split is None else len(split.validation),
+        epochs=fitted.epochs,
+        best_epoch=None,
+        history=fitted.history,
+    )
+
+
+def interrupt(
+    request: Stop,
+    directory: Path,
+    folds: list[FoldResult],
+    fitted: fitting.Fitted | None,
+    label: str,
+    split: schemes.Split | None,
+) -> NoReturn:
+    """Save the history and a checkpoint of the fit in progress, mark the run interrupted.
+
+    The checkpoint (``checkpoint/``) holds the model with its optimizer state and
+    ``state.json``: the fold and epoch reached, and every finished fold's results.
+
+    Raises:
+        Interrupted: always.
+    """
+    where = f"before {label}"  # between fits: history.csv holds every finished one
+    if fitted is not None:
+        cut = _partial(folds, fitted, split)
+        rundir.write_history(directory, [*folds, cut])
+        where = f"at epoch {fitted.epochs} ({'the final fit' if label == 'final' else label})"
+        state = {
+            "fold": cut.name,
+            "epoch": fitted.epochs,
+            "folds": [asdict(fold) for fold in folds],
+            "history": fitted.history,
+        }
+        with files.replacing(directory / rundir.CHECKPOINT) as temporary:
+            temporary.mkdir()
+            fitted.model.save(temporary / rundir.MODEL)
+            (temporary / "state.json").write_text(json.dumps(state, indent=2) + "\n")
+    assert request.signal is not None
+    rundir.mark(directory, rundir.INTERRUPTED, f"{signal.Signals(request.signal).name} {where}")
+    raise Interrupted(request.signal, directory, where)
+
+
 def stop(
     spec: Spec,
     spec_file: str | Path,
@@ -85,19 +139,11 @@ def stop(
         SpecError: always; located at the spec's optimizer.
     """
     epoch, value = fitted.diverged or (fitted.epochs, float("nan"))
-    partial = FoldResult(
-        name="final" if split is None else str(len(folds) + 1),
-        train_size=0 if split is None else len(split.train),
-        validation_size=0 if split is None else len(split.validation),
-        epochs=fitted.epochs,
-        best_epoch=None,
-        history=fitted.history,
-    )
-    rundir.write_history(directory, [*folds, partial])
+    rundir.write_history(directory, [*folds, _partial(folds, fitted, split)])
     where = "the final fit" if label == "final" else label
-    span = (source_map.locate(("optimizer", "learning_rate")) if source_map is not None else None) or Span.point(
-        str(spec_file)
-    )
+    span = Span.point(str(spec_file))
+    if source_map is not None:
+        span = source_map.locate(("optimizer", "learning_rate"))
     raise SpecError(
         [
             make(
@@ -123,6 +169,7 @@ def run(
     command: list[str] | None,
     progress: fitting.Progress | None,
     now: datetime | None,
+    request: Stop | None = None,
 ) -> Results:
     """See ``dlspec.train.run``."""
     if directory is None:
@@ -131,7 +178,7 @@ def run(
     try:
         rundir.write_environment(directory, spec, None, command)
         results, fitted = _train(
-            spec, spec_file, inference, source_map, directory, command, progress
+            spec, spec_file, inference, source_map, directory, command, progress, request or Stop()
         )
         results.run_dir = str(directory)
         rundir.write(
@@ -140,6 +187,8 @@ def run(
     except SpecError as error:
         rundir.mark(directory, rundir.FAILED, error.diagnostics[0].message)
         raise
+    except Interrupted:
+        raise  # marked, with its checkpoint
     except KeyboardInterrupt:
         rundir.mark(directory, rundir.INTERRUPTED)
         raise
@@ -157,6 +206,7 @@ def _train(
     directory: Path,
     command: list[str],
     progress: fitting.Progress | None,
+    request: Stop,
 ) -> tuple[Results, fitting.Fitted]:
     """Load, fit every split and the final model, score the test set; history as it goes."""
     dataset = data.load(spec, spec_file, source_map=source_map)
@@ -168,6 +218,8 @@ def _train(
     fitted = None
     for index, split in enumerate(plan.folds):
         label = f"fold {index + 1}/{len(plan.folds)}" if plan.refit else "holdout"
+        if request.requested:
+            interrupt(request, directory, folds, None, label, split)
         fitted = fitting.fit(
             spec,
             inference,
@@ -178,7 +230,10 @@ def _train(
             ordered=plan.ordered,
             progress=progress,
             label=label,
+            stop=request,
         )
+        if request.requested:
+            interrupt(request, directory, folds, fitted, label, split)
         if fitted.diverged:
             stop(spec, spec_file, source_map, directory, folds, fitted, label, split)
         train, _ = fitting.score(fitted, spec, x[split.train], y[split.train])
@@ -213,7 +268,10 @@ def _train(
             ordered=plan.ordered,
             progress=progress,
             label="final",
+            stop=request,
         )
+        if request.requested:
+            interrupt(request, directory, folds, fitted, "final", None)
         if fitted.diverged:
             stop(spec, spec_file, source_map, directory, folds, fitted, "final", None)
         final = FoldResult(

@@ -22,6 +22,7 @@ from dlspec.spec import Spec
 from dlspec.train import diagnosis, scoring
 from dlspec.train.results import Scores
 from dlspec.train.schemes import CLASSIFICATION, labels
+from dlspec.train.stopping import Stop
 
 
 class Progress(Protocol):
@@ -122,6 +123,18 @@ class _Divergence(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class _Interruption(keras.callbacks.Callback):
+    """Ends the fit after the current batch once a stop is requested (Ctrl-C, SIGTERM)."""
+
+    def __init__(self, stop: Stop) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.stop.requested:
+            self.model.stop_training = True
+
+
 def head_units(spec: Spec, dataset: Dataset) -> int | None:
     """The head's width as the loaded data tells it (classes, target columns, vocabulary)."""
     task = spec.task.type
@@ -145,6 +158,7 @@ def fit(
     ordered: bool = False,
     progress: Progress | None = None,
     label: str = "",
+    stop: Stop | None = None,
 ) -> Fitted:
     """Fit a fresh model on rows ``train`` of (x, y), validating on rows ``validation``.
 
@@ -161,6 +175,7 @@ def fit(
         ordered: The rows are in time order, so they are never shuffled.
         progress: Where to report each epoch.
         label: The progress bar's label ("fold 2/5").
+        stop: Checked after every batch: a requested stop ends the fit there.
     """
     keras.backend.clear_session()
     seed(spec.seed)
@@ -200,6 +215,8 @@ def fit(
             )
     divergence = _Divergence()
     callbacks.append(divergence)
+    if stop is not None:
+        callbacks.append(_Interruption(stop))
     if progress is not None:
         callbacks.append(_Report(progress))
         progress.start(label, epochs)

@@ -35,6 +35,7 @@ ENVIRONMENT = "environment.json"
 LEARNING_CURVES = "learning_curves.png"
 CONFUSION_MATRIX = "confusion_matrix.png"
 STATUS = "status.json"
+CHECKPOINT = "checkpoint"
 RUNNING, COMPLETE, FAILED, INTERRUPTED, DAMAGED = (
     "running",
     "complete",

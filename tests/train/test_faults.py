@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -104,3 +108,77 @@ def test_a_diverging_run_stops_at_the_epoch_and_keeps_its_history(shell, tmp_pat
         rows = list(csv.DictReader(handle))
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     assert all(np.isfinite(float(r["loss"])) for r in rows[:2])
+
+
+LONG = """\
+name: long
+seed: 0
+data: {source: csv:table.csv, target: y}
+task: regression
+model: {layers: [dense: 16]}
+optimizer: {type: adam, learning_rate: 0.01}
+training: {epochs: 400, batch_size: 8}
+validation: {type: kfold, folds: 3, test_size: 0.2}
+"""
+
+
+def fitting_started(folder: Path) -> bool:
+    """Whether a run under ``folder`` has loaded its data (the fingerprint is recorded)."""
+    for env in folder.glob("runs/long/*/environment.json"):
+        try:
+            return json.loads(env.read_text())["data_fingerprint"] is not None
+        except (OSError, ValueError):
+            return False  # being replaced
+    return False
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_stops_after_the_batch_and_keeps_history_and_checkpoint(
+    shell, tmp_path: Path, name: str, code: int
+) -> None:
+    write_spec(tmp_path)
+    (tmp_path / "spec.yaml").write_text(LONG)
+    process = shell.start("train", "spec.yaml", "--output", "runs", "--quiet")
+    deadline = time.monotonic() + 120
+    while not fitting_started(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # some epochs into the first fold
+    process.send_signal(getattr(signal, name))
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == code, stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert f"{name}: stopped at epoch" in stderr and "(fold 1/3)" in stderr
+    (run,) = (tmp_path / "runs" / "long").iterdir()
+    status = json.loads((run / "status.json").read_text())
+    assert status["state"] == "interrupted" and status["reason"].startswith(name)
+    with (run / "history.csv").open() as handle:
+        epochs = [int(row["epoch"]) for row in csv.DictReader(handle)]
+    assert epochs and epochs == list(range(1, len(epochs) + 1)) and len(epochs) < 400
+    state = json.loads((run / "checkpoint" / "state.json").read_text())
+    assert (state["fold"], state["epoch"]) == ("1", len(epochs))
+    assert (run / "checkpoint" / "model.keras").is_file()
+    listing = " ".join(shell("runs").ok().stdout.split())
+    assert f"long/{run.name} is interrupted: {name} at epoch {len(epochs)}" in listing
+
+
+def test_a_second_signal_exits_at_once() -> None:
+    script = (
+        "import os, signal, time\n"
+        "from dlspec.cli import _stopping\n"
+        "from dlspec.train.stopping import Stop\n"
+        "request = Stop()\n"
+        "with _stopping(request):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(0.5)\n"
+        "    assert request.signal == signal.SIGTERM, request\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\n"
+        "print('still running')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 130 and done.stdout == ""
+    assert "stopping after the current batch" in done.stderr
+    assert "stopping at once" in done.stderr
