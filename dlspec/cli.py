@@ -284,7 +284,8 @@ def train(
             except Interrupted as stopped:
                 err.print(
                     f"{stopped.signal_name}: stopped {stopped.where}; the history and a "
-                    f"checkpoint are saved in {stopped.directory} (status: interrupted)"
+                    f"checkpoint are saved in {stopped.directory} (status: interrupted). "
+                    f"To train it again: dlspec train {stopped.directory / rundir.SPEC}"
                 )
                 raise typer.Exit(stopped.exit_code) from None
     if as_json:

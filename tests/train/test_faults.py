@@ -150,6 +150,9 @@ def test_a_signal_stops_after_the_batch_and_keeps_history_and_checkpoint(
     assert "Traceback" not in stderr and stdout == ""
     assert f"{name}: stopped at epoch" in stderr and "(fold 1/3)" in stderr
     (run,) = (tmp_path / "runs" / "long").iterdir()
+    assert f"To train it again: dlspec train {Path('runs') / 'long' / run.name / 'spec.yaml'}" in (
+        " ".join(stderr.split())
+    )
     status = json.loads((run / "status.json").read_text())
     assert status["state"] == "interrupted" and status["reason"].startswith(name)
     with (run / "history.csv").open() as handle:
