@@ -99,20 +99,28 @@ def mark(directory: Path, state: str, reason: str | None = None) -> None:
     files.write_text(directory / STATUS, json.dumps(status, indent=2) + "\n")
 
 
+def _status(directory: Path) -> tuple[str, str | None, Damage | None]:
+    """``status.json``'s state and reason, or what is wrong with it; ``complete`` when absent."""
+    path = directory / STATUS
+    if not path.exists():
+        return COMPLETE, None, None
+    recorded, damage = _json_object(path, STATUS)
+    state = (recorded or {}).get("state")
+    if damage is None and state not in STATES:
+        damage = Damage(STATUS, f"records an unknown state {state!r}")
+    if damage is not None:
+        return DAMAGED, None, damage
+    return state, (recorded or {}).get("reason"), None
+
+
 def status(directory: Path) -> tuple[str, str | None]:
     """The state ``status.json`` records, and its reason.
 
     ``complete`` for a run written before statuses were (its files are checked instead),
-    ``damaged`` for an unreadable status.
+    ``damaged`` for an unreadable status, with what is wrong as the reason.
     """
-    path = directory / STATUS
-    if not path.exists():
-        return COMPLETE, None
-    recorded, damage = _json_object(path, STATUS)
-    state = (recorded or {}).get("state")
-    if damage or state not in STATES:
-        return DAMAGED, str(damage or Damage(STATUS, f"records an unknown state {state!r}"))
-    return state, (recorded or {}).get("reason")
+    state, reason, damage = _status(directory)
+    return state, str(damage) if damage else reason
 
 
 def _written_layers(value: Any) -> Any:
@@ -250,9 +258,9 @@ def check(path: str | Path, *, deep: bool = False) -> Damage | None:
     that load the model.
     """
     path = Path(path)
-    state, reason = status(path)
-    if state == DAMAGED:
-        return Damage(STATUS, (reason or "").removeprefix(f"{STATUS} "))
+    state, reason, damage = _status(path)
+    if damage is not None:
+        return damage
     if state != COMPLETE:
         return Damage(
             STATUS,
@@ -260,37 +268,43 @@ def check(path: str | Path, *, deep: bool = False) -> Damage | None:
             f"train its spec again: dlspec train {path / SPEC}",
             code="DLS407",
         )
+    return _inspect(path, deep)[0]
+
+
+def _inspect(path: Path, deep: bool) -> tuple[Damage | None, dict[str, Any]]:
+    """What is wrong with a finished run's files (see ``check``), and its metrics when whole."""
     preprocessing = f"{PREPROCESSING}/{PREPROCESSING_CONFIG}"
     for name in (SPEC, METRICS, ENVIRONMENT, MODEL, preprocessing):
         if not (path / name).is_file():
             lost = "the run cannot be trained again from its folder" if name == SPEC else None
-            return Damage(name, "is missing", lost, code="DLS407")
-    for name in (METRICS, preprocessing):
-        damage = _json_object(path / name, name)[1]
-        if damage:
-            return damage
+            return Damage(name, "is missing", lost, code="DLS407"), {}
+    metrics, damage = _json_object(path / METRICS, METRICS)
+    if damage is None:
+        damage = _json_object(path / preprocessing, preprocessing)[1]
+    if damage is not None:
+        return damage, {}
     recorded, damage = _json_object(path / ENVIRONMENT, ENVIRONMENT)
-    if damage:
-        return damage
+    if damage is not None:
+        return damage, {}
     digest = recorded.get("spec_sha256") if recorded else None
     if not isinstance(digest, str):
-        return Damage(ENVIRONMENT, "has no 'spec_sha256' to check spec.yaml against")
+        return Damage(ENVIRONMENT, "has no 'spec_sha256' to check spec.yaml against"), {}
     try:
         text = (path / SPEC).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return Damage(SPEC, f"cannot be read ({error.__class__.__name__})")
+        return Damage(SPEC, f"cannot be read ({error.__class__.__name__})"), {}
     if environment.sha256(text) != digest:
         return Damage(
             SPEC,
             "was changed after training: its SHA-256 differs from the one environment.json "
             "recorded, so the run's test rows and scores no longer follow from it",
             f"restore it, or train the edited spec as a new run: dlspec train {path / SPEC}",
-        )
+        ), {}
     found = archive.problem(path / MODEL, deep=deep)
-    if found is None:
-        return None
-    code, reason = found
-    return Damage(MODEL, reason, code=code)
+    if found is not None:
+        code, reason = found
+        return Damage(MODEL, reason, code=code), {}
+    return None, metrics or {}
 
 
 def not_a_run(path: Path, why: str) -> SpecError:
@@ -376,11 +390,12 @@ def is_run(path: Path) -> bool:
 def read(path: str | Path) -> Run:
     """One run directory: its status, then its metrics when whole, else what is wrong with it."""
     path = Path(path)
-    state, reason = status(path)
+    state, reason, damage = _status(path)
     if state in (RUNNING, FAILED, INTERRUPTED):
         return Run(path, path.parent.name, path.name, {}, None, state, reason)
-    damage = check(path)
-    metrics = {} if damage else _json_object(path / METRICS, METRICS)[0] or {}
+    metrics: dict[str, Any] = {}
+    if damage is None:
+        damage, metrics = _inspect(path, deep=False)
     return Run(path, path.parent.name, path.name, metrics, damage)
 
 
