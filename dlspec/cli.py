@@ -12,7 +12,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.console import Console
 from dlspec import __version__
 from dlspec.diagnostics import MAX_SHOWN, Diagnostic, SpecError
 from dlspec.train.stopping import Interrupted, Stop
+
+if TYPE_CHECKING:
+    from dlspec.train.resuming import Resume
 
 app = typer.Typer(
     name="dlspec",
@@ -174,6 +177,42 @@ def _use_backend(name: str | None, *, start: bool = True) -> None:
         backend.start()
 
 
+def _resumable(
+    spec_file: Path | None,
+    run: Path | None,
+    overrides: list[str] | None,
+    output: Path,
+    backend: str | None,
+) -> Resume | None:
+    """The run ``--resume`` names, checked (None without it); exit 2 on clashing arguments."""
+    if run is None:
+        if spec_file is None:
+            _usage("give the SPEC to train, or --resume RUN to go on with an interrupted run")
+        return None
+    if spec_file is not None or overrides or output != Path("runs"):
+        _usage(
+            "--resume RUN goes on with the run's own spec and folder: "
+            "give no SPEC, --set or --output"
+        )
+    from dlspec.train import resuming
+
+    try:
+        resumed = resuming.read(run)
+    except SpecError as error:
+        raise _fail(error.diagnostics) from None
+    if backend is not None and backend != resumed.backend:
+        _usage(
+            f"the run trained on the {resumed.backend} backend; resume it there (drop --backend)"
+        )
+    return resumed
+
+
+def _usage(message: str) -> NoReturn:
+    """Exit 2 with a usage message, as typer does for a bad option."""
+    err.print(f"error: {message}", highlight=False)
+    raise typer.Exit(2)
+
+
 def _verified(run: Path) -> None:
     """Refuse an incomplete, damaged or edited run in a second, before Keras is imported."""
     from dlspec.train import rundir
@@ -227,10 +266,21 @@ OutputOption = Annotated[
 
 @app.command(short_help="Train, validate and test a spec; save a run.")
 def train(
-    spec_file: Annotated[Path, typer.Argument(metavar="SPEC", help="The spec file.")],
+    spec_file: Annotated[
+        Path | None,
+        typer.Argument(metavar="SPEC", help="The spec file (not with --resume)."),
+    ] = None,
     overrides: SetOption = None,
     output: OutputOption = Path("runs"),
     backend: BackendOption = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            metavar="RUN",
+            help="Go on with an interrupted run, in its folder, from its checkpoint.",
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar; the report still prints.")
     ] = False,
@@ -241,7 +291,8 @@ def train(
     Saves runs/<name>/<timestamp>/ (resolved spec, metrics.json, history.csv, model.keras,
     preprocessing, plots, environment.json) and prints the report: per-fold and test metrics,
     the confusion matrix, a learning curve and the bias-variance verdict. Ctrl-C or SIGTERM
-    stops after the current batch and keeps the history and a checkpoint. Exit status: 0
+    stops after the current batch and keeps the history and a checkpoint; --resume RUN goes
+    on from it to the numbers an uninterrupted run would have reached. Exit status: 0
     trained, 1 the spec, its data, the output or training failed, 2 usage error, 130 or 143
     stopped by SIGINT or SIGTERM.
     """
@@ -251,16 +302,20 @@ def train(
     from dlspec import check
     from dlspec.train import rundir
 
-    _use_backend(backend, start=False)  # a spec with errors stops before Keras is imported
+    resumed = _resumable(spec_file, resume, overrides, output, backend)
+    _use_backend(resumed.backend if resumed else backend, start=False)
     try:
+        if resumed is not None:
+            spec_file = resumed.directory / rundir.SPEC
+        assert spec_file is not None
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
         # So is an output that cannot be written: the run's folder comes first.
-        directory = rundir.start(output, spec, spec_file)
+        directory = resumed.directory if resumed else rundir.start(output, spec, spec_file)
     except SpecError as error:
         raise _fail(error.diagnostics) from None
     request = Stop()
     with _stopping(request):
-        _use_backend(backend)
+        _use_backend(resumed.backend if resumed else backend)
         from dlspec import report
         from dlspec import train as training
         from dlspec.train.progress import TrainingProgress
@@ -278,6 +333,7 @@ def train(
                     command=["dlspec", *sys.argv[1:]],
                     progress=progress,
                     stop=request,
+                    resume=resumed,
                 )
             except SpecError as error:
                 raise _fail(error.diagnostics) from None
@@ -285,7 +341,7 @@ def train(
                 err.print(
                     f"{stopped.signal_name}: stopped {stopped.where}; the history and a "
                     f"checkpoint are saved in {stopped.directory} (status: interrupted). "
-                    f"To train it again: dlspec train {stopped.directory / rundir.SPEC}"
+                    f"To go on from there: dlspec train --resume {stopped.directory}"
                 )
                 raise typer.Exit(stopped.exit_code) from None
     if as_json:

@@ -151,6 +151,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS411": ("unsafe-model", "a model file holding code or classes outside Keras and dlspec"),
     "DLS412": ("unwritable-output", "the run directory cannot be created or written"),
     "DLS413": ("diverged", "the training loss became NaN or infinite"),
+    "DLS414": ("not-resumable", "a run that is not interrupted, so cannot be resumed"),
 }
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from dlspec.spec import Spec
     from dlspec.train.fit import Progress
     from dlspec.train.results import Results
+    from dlspec.train.resuming import Resume
     from dlspec.train.stopping import Stop
 
 __all__ = ["run"]
@@ -35,6 +36,7 @@ def run(
     progress: Progress | None = None,
     now: datetime | None = None,
     stop: Stop | None = None,
+    resume: Resume | None = None,
 ) -> Results:
     """Load the data, fit every split and the final model, score the test set, save the run.
 
@@ -50,6 +52,9 @@ def run(
         progress: Where each epoch is reported while fitting.
         now: The run's timestamp (default: now).
         stop: A stop request to honour after each batch (the CLI sets it on SIGINT/SIGTERM).
+        resume: An interrupted run (``resuming.read``) to go on with, in its own directory:
+            its finished folds are kept, the fit it stopped in goes on from its checkpoint,
+            and the run ends with the numbers an uninterrupted run would have.
 
     The run directory is written as training goes: the spec and environment first, the
     history after each fold, the rest at the end, each file atomically; ``status.json`` says
@@ -57,7 +62,8 @@ def run(
 
     Raises:
         SpecError: the data cannot be loaded or does not fit the spec; DLS412 when the run
-            directory cannot be written.
+            directory cannot be written; DLS414 when a resumed run's data changed, DLS410
+            when its checkpoint does not fit its spec.
         Interrupted: ``stop`` was requested; the history and a checkpoint are saved.
     """
     from dlspec.train.experiment import run as run_experiment
@@ -73,4 +79,5 @@ def run(
         progress=progress,
         now=now,
         request=stop,
+        resume=resume,
     )

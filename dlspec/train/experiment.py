@@ -5,10 +5,8 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -21,8 +19,9 @@ from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.located import SourceMap
 from dlspec.sections import InputSpec
 from dlspec.spec import Spec
-from dlspec.train import diagnosis, files, rundir, schemes
+from dlspec.train import checkpoint, diagnosis, files, resuming, rundir, schemes
 from dlspec.train import fit as fitting
+from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import FoldResult, Results
 from dlspec.train.stopping import Interrupted, Stop
 
@@ -93,31 +92,31 @@ def interrupt(
     folds: list[FoldResult],
     fitted: fitting.Fitted | None,
     label: str,
+    fit: int,
     split: schemes.Split | None,
 ) -> NoReturn:
     """Save the history and a checkpoint of the fit in progress, mark the run interrupted.
 
-    The checkpoint (``checkpoint/``) holds the model with its optimizer state and
-    ``state.json``: the fold and epoch reached, and every finished fold's results.
+    ``fit`` counts the fits (the folds, then the final refit); the checkpoint is the state
+    after the last whole epoch of that fit (``resuming.save``).
 
     Raises:
         Interrupted: always.
     """
     where = f"before {label}"  # between fits: history.csv holds every finished one
+    name = "final" if split is None else str(fit + 1)
     if fitted is not None:
-        cut = _partial(folds, fitted, split)
-        rundir.write_history(directory, [*folds, cut])
-        where = f"at epoch {fitted.epochs} ({'the final fit' if label == 'final' else label})"
-        state = {
-            "fold": cut.name,
-            "epoch": fitted.epochs,
-            "folds": [asdict(fold) for fold in folds],
-            "history": fitted.history,
-        }
-        with files.replacing(directory / rundir.CHECKPOINT) as temporary:
-            temporary.mkdir()
-            fitted.model.save(temporary / rundir.MODEL)
-            (temporary / "state.json").write_text(json.dumps(state, indent=2) + "\n")
+        rundir.write_history(directory, [*folds, _partial(folds, fitted, split)])
+        which = "the final fit" if label == "final" else label
+        done = fitted.epochs  # whole epochs: the one cut short runs again on resuming
+        where = f"after epoch {done} ({which})" if done else f"in the first epoch ({which})"
+    resuming.save(
+        directory,
+        fit=fit,
+        name=name,
+        folds=folds,
+        checkpoint=fitted.checkpoint if fitted is not None else None,
+    )
     assert request.signal is not None
     rundir.mark(directory, rundir.INTERRUPTED, f"{signal.Signals(request.signal).name} {where}")
     raise Interrupted(request.signal, directory, where)
@@ -170,23 +169,45 @@ def run(
     progress: fitting.Progress | None,
     now: datetime | None,
     request: Stop | None = None,
+    resume: resuming.Resume | None = None,
 ) -> Results:
     """See ``dlspec.train.run``."""
-    if directory is None:
+    if resume is not None:
+        directory = resume.directory
+        saved = _checkpoint(resume)  # a damaged checkpoint is refused before the run changes
+        rundir.mark(directory, rundir.RUNNING)
+    elif directory is None:
         directory = rundir.start(output, spec, spec_file, now)
     command = command if command is not None else list(sys.argv)
     try:
-        rundir.write_environment(directory, spec, None, command)
+        if resume is None:
+            rundir.write_environment(directory, spec, None, command)
         results, fitted = _train(
-            spec, spec_file, inference, source_map, directory, command, progress, request or Stop()
+            spec,
+            spec_file,
+            inference,
+            source_map,
+            directory,
+            command,
+            progress,
+            request or Stop(),
+            (resume, saved) if resume is not None else None,
         )
         results.run_dir = str(directory)
         rundir.write(
             directory, results=results, model=fitted.model, preprocessor=fitted.preprocessor
         )
+        files.remove(directory / rundir.CHECKPOINT)  # the run is complete: nothing to go on from
     except SpecError as error:
-        rundir.mark(directory, rundir.FAILED, error.diagnostics[0].message)
+        if resume is not None and error.diagnostics[0].code in ("DLS410", "DLS414"):
+            rundir.mark(directory, rundir.INTERRUPTED, resume.reason)  # it may go on later
+        else:
+            rundir.mark(directory, rundir.FAILED, error.diagnostics[0].message)
         raise
+    except checkpoint.Mismatch as error:  # the checkpoint does not fit the spec's model
+        assert resume is not None
+        rundir.mark(directory, rundir.INTERRUPTED, resume.reason)
+        raise _damaged(directory, error) from None
     except Interrupted:
         raise  # marked, with its checkpoint
     except KeyboardInterrupt:
@@ -198,6 +219,51 @@ def run(
     return results
 
 
+def _checkpoint(resume: resuming.Resume) -> Checkpoint | None:
+    """The arrays of an interrupted run's checkpoint, or None where its fit starts afresh.
+
+    Raises:
+        SpecError: DLS410 when they do not match the checkpoint's ``state.json``.
+    """
+    if resume.checkpoint is None:
+        return None
+    folder = resume.directory / rundir.CHECKPOINT
+    try:
+        return Checkpoint.load(folder, resume.checkpoint)
+    except checkpoint.Mismatch as error:
+        raise _damaged(resume.directory, error) from None
+
+
+def _damaged(directory: Path, error: checkpoint.Mismatch) -> SpecError:
+    """DLS410 for a checkpoint whose arrays do not fit its state or its spec's model."""
+    damage = rundir.Damage(f"{rundir.CHECKPOINT}/{resuming.VARIABLES}", str(error))
+    return rundir.refuse(directory, damage)
+
+
+def _same_data(
+    resume: resuming.Resume,
+    dataset: data.Dataset,
+    spec_file: str | Path,
+    source_map: SourceMap | None,
+) -> None:
+    """Refuse to go on with data other than the data the run started with.
+
+    Raises:
+        SpecError: DLS414, located at the spec's data source.
+    """
+    if dataset.fingerprint == resume.fingerprint:
+        return
+    span = Span.point(str(spec_file))
+    if source_map is not None:
+        span = source_map.locate(("data", "source"))
+    message = (
+        f"the data of run '{resume.directory}' changed since it started (fingerprint "
+        f"{dataset.fingerprint}, not {resume.fingerprint}), so it cannot go on to the same numbers"
+    )
+    hint = "restore the data it started with, or train the spec as a new run"
+    raise SpecError([make("DLS414", message, span, hint)])
+
+
 def _train(
     spec: Spec,
     spec_file: str | Path,
@@ -207,19 +273,31 @@ def _train(
     command: list[str],
     progress: fitting.Progress | None,
     request: Stop,
+    resume: tuple[resuming.Resume, Checkpoint | None] | None = None,
 ) -> tuple[Results, fitting.Fitted]:
-    """Load, fit every split and the final model, score the test set; history as it goes."""
+    """Load, fit every split and the final model, score the test set; history as it goes.
+
+    With ``resume``, the folds the run finished are taken as they were, and the fit it
+    stopped in goes on from its checkpoint.
+    """
     dataset = data.load(spec, spec_file, source_map=source_map)
-    rundir.write_environment(directory, spec, dataset.fingerprint, command)
+    if resume is None:
+        rundir.write_environment(directory, spec, dataset.fingerprint, command)
+    else:
+        _same_data(resume[0], dataset, spec_file, source_map)
+        rundir.note_resumed(directory, command)
     inference = complete(spec, inference, dataset, source_map)
     plan, x_test, y_test = test_set(spec, dataset)
     x, y = dataset.x, dataset.y
-    folds: list[FoldResult] = []
+    folds: list[FoldResult] = list(resume[0].folds) if resume is not None else []
+    start, saved = (resume[0].fit, resume[1]) if resume is not None else (0, None)
     fitted = None
     for index, split in enumerate(plan.folds):
         label = f"fold {index + 1}/{len(plan.folds)}" if plan.refit else "holdout"
+        if index < start:
+            continue  # finished before the run was interrupted
         if request.requested:
-            interrupt(request, directory, folds, None, label, split)
+            interrupt(request, directory, folds, None, label, index, split)
         fitted = fitting.fit(
             spec,
             inference,
@@ -231,9 +309,10 @@ def _train(
             progress=progress,
             label=label,
             stop=request,
+            resume=saved if index == start else None,
         )
-        if request.requested:
-            interrupt(request, directory, folds, fitted, label, split)
+        if fitted.cut:
+            interrupt(request, directory, folds, fitted, label, index, split)
         if fitted.diverged:
             stop(spec, spec_file, source_map, directory, folds, fitted, label, split)
         train, _ = fitting.score(fitted, spec, x[split.train], y[split.train])
@@ -258,6 +337,8 @@ def _train(
     final = folds[-1]
     if plan.refit:
         epochs = refit_epochs(spec, folds)
+        if request.requested:
+            interrupt(request, directory, folds, None, "final", len(plan.folds), None)
         fitted = fitting.fit(
             spec,
             inference,
@@ -269,9 +350,10 @@ def _train(
             progress=progress,
             label="final",
             stop=request,
+            resume=saved if start == len(plan.folds) else None,
         )
-        if request.requested:
-            interrupt(request, directory, folds, fitted, "final", None)
+        if fitted.cut:
+            interrupt(request, directory, folds, fitted, "final", len(plan.folds), None)
         if fitted.diverged:
             stop(spec, spec_file, source_map, directory, folds, fitted, "final", None)
         final = FoldResult(
@@ -284,7 +366,7 @@ def _train(
             train=fitting.score(fitted, spec, x[plan.rest], y[plan.rest])[0],
             baseline=diagnosis.baseline(spec.task.type, y[plan.rest]),
         )
-    assert fitted is not None  # every scheme has at least one fold
+    assert fitted is not None  # every scheme has at least one fold, fitted or refitted
     class_names = list(dataset.class_names) if dataset.class_names is not None else None
     test = fitting.test_scores(fitted.model, fitted.preprocessor, spec, x_test, y_test, class_names)
     results = Results(

@@ -76,6 +76,11 @@ def write_text(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8")
 
 
+def remove(path: Path) -> None:
+    """Remove a file or folder that is no longer needed; one that is not there is fine."""
+    _remove(path)
+
+
 def _remove(path: Path) -> None:
     """Remove a temporary file or folder, if it is there (the error at hand is what counts)."""
     if path.is_dir():

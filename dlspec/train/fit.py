@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,7 +20,8 @@ from dlspec import build
 from dlspec.check import Inference
 from dlspec.data import Dataset, Preprocessor
 from dlspec.spec import Spec
-from dlspec.train import diagnosis, scoring
+from dlspec.train import checkpoint, diagnosis, scoring
+from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores
 from dlspec.train.schemes import CLASSIFICATION, labels
 from dlspec.train.stopping import Stop
@@ -43,6 +45,8 @@ class Fitted:
     epochs: int  # epochs run
     best_epoch: int | None  # 1-based epoch whose weights were restored
     diverged: tuple[int, float] | None = None  # the epoch whose loss was not finite, and it
+    cut: bool = False  # a stop request ended the fit in the middle of an epoch
+    checkpoint: Checkpoint | None = None  # when cut: the state after the last whole epoch
 
 
 def seed(value: int) -> None:
@@ -94,6 +98,49 @@ def class_weights(spec: Spec, y: np.ndarray) -> dict[int, float] | None:
         weights = compute_class_weight("balanced", classes=present, y=y)
         return {int(c): float(w) for c, w in zip(present, weights, strict=True)}
     return {int(c): float(w) for c, w in wanted.items()}
+
+
+def row_weights(weights: dict[int, float] | None, y: np.ndarray) -> np.ndarray | None:
+    """Class weights as one loss weight per row, as Keras derives them from ``class_weight``.
+
+    ``y`` is in the form the loss takes: labels, (N, 1) binary targets or one-hot rows.
+    """
+    if weights is None:
+        return None
+    y = np.asarray(y)
+    if y.ndim > 1:
+        y = y.argmax(axis=-1) if y.shape[-1] != 1 else y[..., 0]
+    classes = np.round(y).astype(int)
+    table = np.vectorize(lambda c: weights.get(int(c), 1.0), otypes=["float32"])
+    return table(classes)
+
+
+def batches(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    *,
+    batch_size: int,
+    seed: int,
+    epochs: range,
+    shuffle: bool,
+) -> Iterator[tuple[np.ndarray, ...]]:
+    """The mini-batches of ``epochs``, one epoch after another; the last batch may be short.
+
+    Each epoch's order is drawn from the seed and the epoch's number alone, so a fit resumed
+    at any epoch sees the batches the uninterrupted fit saw, on every backend. (Keras's own
+    shuffling draws from a stream a new process cannot rewind; on TensorFlow it also repeats
+    one order every epoch.)
+    """
+    rows = np.arange(len(x))
+    for epoch in epochs:
+        order = np.random.default_rng([seed, epoch]).permutation(rows) if shuffle else rows
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            if weights is None:
+                yield x[chosen], y[chosen]
+            else:
+                yield x[chosen], y[chosen], weights[chosen]
 
 
 class _Report(keras.callbacks.Callback):
@@ -159,6 +206,7 @@ def fit(
     progress: Progress | None = None,
     label: str = "",
     stop: Stop | None = None,
+    resume: Checkpoint | None = None,
 ) -> Fitted:
     """Fit a fresh model on rows ``train`` of (x, y), validating on rows ``validation``.
 
@@ -175,7 +223,12 @@ def fit(
         ordered: The rows are in time order, so they are never shuffled.
         progress: Where to report each epoch.
         label: The progress bar's label ("fold 2/5").
-        stop: Checked after every batch: a requested stop ends the fit there.
+        stop: Checked after every batch: a requested stop ends the fit there, and the
+            returned ``Fitted.checkpoint`` holds the state after the last whole epoch.
+        resume: Go on from this checkpoint of the same fit instead of from the start.
+
+    Raises:
+        checkpoint.Mismatch: ``resume`` does not fit the model the spec builds.
     """
     keras.backend.clear_session()
     seed(spec.seed)
@@ -183,6 +236,8 @@ def fit(
     preprocessor = Preprocessor.for_spec(spec, dataset).fit(x[train])
     model = build.model(spec, inference, head_units=head_units(spec, dataset))
     build.compile(model, spec)
+    if resume is not None:
+        checkpoint.restore(model, resume)
     outputs = int(model.output_shape[-1])
     x_train = preprocessor.transform(x[train])
     y_train = targets(spec, y[train], outputs)
@@ -196,7 +251,7 @@ def fit(
         )
         stopping = spec.training.early_stopping
         if stopping is not None:
-            stopper = keras.callbacks.EarlyStopping(
+            stopper = checkpoint.EarlyStopping(
                 monitor="val_loss",
                 patience=stopping.patience,
                 min_delta=stopping.min_delta,
@@ -206,39 +261,64 @@ def fit(
         plateau = spec.training.reduce_lr_on_plateau
         if plateau is not None:
             callbacks.append(
-                keras.callbacks.ReduceLROnPlateau(
+                checkpoint.ReduceLROnPlateau(
                     monitor="val_loss",
                     factor=plateau.factor,
                     patience=plateau.patience,
                     min_lr=plateau.min_lr,
                 )
             )
+    if resume is not None:
+        for callback in callbacks:
+            if isinstance(callback, checkpoint.Resumable):
+                callback.resume(resume.counters.get(callback.key, {}), resume.arrays["best"])
     divergence = _Divergence()
     callbacks.append(divergence)
+    snapshots = None
     if stop is not None:
         callbacks.append(_Interruption(stop))
+        snapshots = checkpoint.Snapshots(stop, list(callbacks), resume)
+        callbacks.append(snapshots)  # last: it keeps what the others did at the epoch's end
     if progress is not None:
         callbacks.append(_Report(progress))
         progress.start(label, epochs)
+        if resume is not None:
+            progress.epoch(resume.epoch, {})
+    first = resume.epoch if resume is not None else 0
+    batch_size = spec.training.batch_size
     history = model.fit(
-        x_train,
-        y_train,
+        batches(
+            x_train,
+            y_train,
+            row_weights(class_weights(spec, y[train]), y_train),
+            batch_size=batch_size,
+            seed=spec.seed,
+            epochs=range(first, epochs),
+            shuffle=spec.training.shuffle and not ordered,
+        ),
+        steps_per_epoch=math.ceil(len(x_train) / batch_size),
         validation_data=validation_data,
+        validation_batch_size=batch_size,
+        initial_epoch=first,
         epochs=epochs,
-        batch_size=spec.training.batch_size,
-        shuffle=spec.training.shuffle and not ordered,
-        class_weight=class_weights(spec, y[train]),
+        shuffle=False,  # the batches come shuffled
         callbacks=callbacks,
         verbose=0,
     )
     if progress is not None:
         progress.stop()
-    record = {name: [float(v) for v in values] for name, values in history.history.items()}
+    record = {k: list(v) for k, v in resume.history.items()} if resume is not None else {}
+    for name, values in history.history.items():
+        record[name] = record.get(name, []) + [float(v) for v in values]
+    cut = snapshots is not None and snapshots.cut
+    last = snapshots.last if snapshots is not None and cut else None
+    if cut:
+        record = last.history if last is not None else {}  # whole epochs: the cut one reruns
     run = len(record.get("loss", []))
     best = None
     if stopper is not None and stopper.restore_best_weights and stopper.best_weights is not None:
         best = int(stopper.best_epoch) + 1
-    return Fitted(model, preprocessor, record, run, best, divergence.found)
+    return Fitted(model, preprocessor, record, run, best, divergence.found, cut, last)
 
 
 def score(

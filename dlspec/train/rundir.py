@@ -104,7 +104,7 @@ def _status(directory: Path) -> tuple[str, str | None, Damage | None]:
     path = directory / STATUS
     if not path.exists():
         return COMPLETE, None, None
-    recorded, damage = _json_object(path, STATUS)
+    recorded, damage = json_object(path, STATUS)
     state = (recorded or {}).get("state")
     if damage is None and state not in STATES:
         damage = Damage(STATUS, f"records an unknown state {state!r}")
@@ -183,6 +183,15 @@ def write_environment(
     files.write_text(directory / ENVIRONMENT, json.dumps(env, indent=2) + "\n")
 
 
+def note_resumed(directory: Path, command: list[str]) -> None:
+    """Add a resuming command line to ``environment.json`` (its first command stays)."""
+    recorded, _ = json_object(directory / ENVIRONMENT, ENVIRONMENT)
+    if recorded is None:
+        return  # resuming.read refused such a run already
+    recorded["resumed"] = [*recorded.get("resumed", []), command]
+    files.write_text(directory / ENVIRONMENT, json.dumps(recorded, indent=2) + "\n")
+
+
 def write_history(directory: Path, fits: list[FoldResult]) -> None:
     """Write ``history.csv`` for the fits so far."""
     header, rows = history_rows(fits)
@@ -233,7 +242,7 @@ class Damage:
         return f"{self.file} {self.reason}"
 
 
-def _json_object(path: Path, name: str) -> tuple[dict[str, Any] | None, Damage | None]:
+def json_object(path: Path, name: str) -> tuple[dict[str, Any] | None, Damage | None]:
     """A JSON file that must hold an object, or what is wrong with it."""
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
@@ -278,33 +287,41 @@ def _inspect(path: Path, deep: bool) -> tuple[Damage | None, dict[str, Any]]:
         if not (path / name).is_file():
             lost = "the run cannot be trained again from its folder" if name == SPEC else None
             return Damage(name, "is missing", lost, code="DLS407"), {}
-    metrics, damage = _json_object(path / METRICS, METRICS)
+    metrics, damage = json_object(path / METRICS, METRICS)
     if damage is None:
-        damage = _json_object(path / preprocessing, preprocessing)[1]
+        damage = json_object(path / preprocessing, preprocessing)[1]
     if damage is not None:
         return damage, {}
-    recorded, damage = _json_object(path / ENVIRONMENT, ENVIRONMENT)
+    recorded, damage = json_object(path / ENVIRONMENT, ENVIRONMENT)
     if damage is not None:
         return damage, {}
-    digest = recorded.get("spec_sha256") if recorded else None
-    if not isinstance(digest, str):
-        return Damage(ENVIRONMENT, "has no 'spec_sha256' to check spec.yaml against"), {}
-    try:
-        text = (path / SPEC).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return Damage(SPEC, f"cannot be read ({error.__class__.__name__})"), {}
-    if environment.sha256(text) != digest:
-        return Damage(
-            SPEC,
-            "was changed after training: its SHA-256 differs from the one environment.json "
-            "recorded, so the run's test rows and scores no longer follow from it",
-            f"restore it, or train the edited spec as a new run: dlspec train {path / SPEC}",
-        ), {}
+    damage = edited(path, recorded or {})
+    if damage is not None:
+        return damage, {}
     found = archive.problem(path / MODEL, deep=deep)
     if found is not None:
         code, reason = found
         return Damage(MODEL, reason, code=code), {}
     return None, metrics or {}
+
+
+def edited(path: Path, recorded: dict[str, Any]) -> Damage | None:
+    """Whether ``spec.yaml`` differs from the text whose SHA-256 ``environment.json`` holds."""
+    digest = recorded.get("spec_sha256")
+    if not isinstance(digest, str):
+        return Damage(ENVIRONMENT, "has no 'spec_sha256' to check spec.yaml against")
+    try:
+        text = (path / SPEC).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return Damage(SPEC, f"cannot be read ({error.__class__.__name__})")
+    if environment.sha256(text) == digest:
+        return None
+    return Damage(
+        SPEC,
+        "was changed after the run started: its SHA-256 differs from the one environment.json "
+        "recorded, so the run's test rows and scores no longer follow from it",
+        f"restore it, or train the edited spec as a new run: dlspec train {path / SPEC}",
+    )
 
 
 def not_a_run(path: Path, why: str) -> SpecError:

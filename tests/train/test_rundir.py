@@ -205,7 +205,7 @@ def _flip_a_weight_byte(path: Path) -> None:
 DAMAGES = {
     "edited spec": (
         lambda p: (p / rundir.SPEC).write_text("name: a\ntask: binary\nseed: 7\n"),
-        "spec.yaml was changed after training",
+        "spec.yaml was changed after the run started",
     ),
     "truncated model": (_truncate, "model.keras is not a Keras model file"),
     "empty model": (lambda p: (p / rundir.MODEL).write_bytes(b""), "model.keras is empty"),

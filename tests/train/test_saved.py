@@ -102,7 +102,7 @@ SPOIL = {
             (run / "spec.yaml").read_text().replace("seed: 42", "seed: 7")
         ),
         "spec.yaml:1:1: error[DLS410]",
-        "spec.yaml was changed after training",
+        "spec.yaml was changed after the run started",
     ),
     "truncated": (
         lambda run: (run / "model.keras").write_bytes((run / "model.keras").read_bytes()[:999]),
@@ -149,7 +149,9 @@ def test_damaged_runs_are_refused_by_name_and_listed_beside_whole_ones(
     for index, (_, _, what) in enumerate(SPOIL.values(), start=1):
         assert f"iris-mlp/20250101-00000{index} is damaged: {what}" in " ".join(listing.split())
     refused = shell("runs", "--output", root, "--compare", whole, "iris-mlp/20250101-000001")
-    assert refused.returncode == 1 and "spec.yaml was changed after training" in refused.stderr
+    assert (
+        refused.returncode == 1 and "spec.yaml was changed after the run started" in refused.stderr
+    )
 
 
 def test_a_model_holding_code_is_refused_and_nothing_in_it_runs(
