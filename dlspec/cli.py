@@ -139,9 +139,9 @@ def summary(
                 "head width is known only once the data loads"
             )
             raise typer.Exit(1)
-        from dlspec import build
+        from dlspec import compiler
 
-        keras_view = summary_module.compare(inference, build.model(spec, inference))
+        keras_view = summary_module.compare(inference, compiler.model(spec, inference))
     if as_json:
         out.out(json.dumps(summary_module.to_json(inference, keras_view)), highlight=False)
     else:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+import functools
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -10,6 +11,12 @@ from dlspec.base import Params, Shape, ShapeError, SpecModel
 
 if TYPE_CHECKING:
     import keras
+
+    KerasLayer = keras.layers.Layer
+else:
+    KerasLayer = object  # keras_class() puts keras.layers.Layer beneath a kind's Keras methods
+
+PACKAGE = "dlspec"  # Keras saves dlspec's own classes as "dlspec>Name"
 
 # Keras's activation names (keras.activations.get accepts each of them).
 Activation = Literal[
@@ -95,3 +102,24 @@ def last_dim(shape: Shape, what: str) -> int:
             "give model.input a fixed last dimension",
         )
     return width
+
+
+@functools.cache
+def keras_class(methods: type[Any]) -> type[keras.layers.Layer]:
+    """The Keras layer class whose methods ``methods`` defines, on ``keras.layers.Layer``.
+
+    A kind that needs its own Keras layer defines its methods in a plain class in the kind's
+    file (``ResidualLayer``), so that the file imports no Keras: the light side imports every
+    kind. The class is made the first time a model needs it, named ``methods.KERAS_NAME`` and
+    registered as ``dlspec>KERAS_NAME`` for saving; ``compiler.saving`` names every one for
+    loading.
+    """
+    import keras
+
+    name = methods.KERAS_NAME
+    made = type(
+        name,
+        (methods, keras.layers.Layer),
+        {"__module__": methods.__module__, "__qualname__": name, "__doc__": methods.__doc__},
+    )
+    return keras.saving.register_keras_serializable(package=PACKAGE)(made)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from dlspec.base import Params, Shape, ShapeError, format_shape
-from dlspec.layers.layer import LayerSpec, PositiveInt, Rate, last_dim
+from dlspec.layers.layer import KerasLayer, LayerSpec, PositiveInt, Rate, keras_class, last_dim
 
 if TYPE_CHECKING:
     import keras
@@ -108,10 +108,8 @@ class MultiHeadAttentionSpec(LayerSpec):
         return attention_params(width, self.num_heads, key_dim, value_dim, self.use_bias)
 
     def build(self, name: str) -> keras.layers.Layer:
-        """A ``dlspec.build.blocks.SelfAttention`` layer."""
-        from dlspec.build.blocks import SelfAttention
-
-        return SelfAttention(
+        """A ``dlspec>SelfAttention`` layer (``SelfAttentionLayer``)."""
+        return keras_layer()(
             num_heads=self.num_heads,
             key_dim=self.key_dim,
             value_dim=self.value_dim,
@@ -120,3 +118,106 @@ class MultiHeadAttentionSpec(LayerSpec):
             causal=self.causal,
             name=name,
         )
+
+
+def padding_mask(mask: Any) -> Any:
+    """An attention mask ``(batch, 1, steps)`` that hides padded keys, from a Keras mask."""
+    from keras import ops
+
+    if mask is None:
+        return None
+    return ops.expand_dims(ops.cast(mask, "bool"), -2)
+
+
+def default_key_dim(width: int, num_heads: int, key_dim: int | None, layer: str) -> int:
+    """``key_dim``, or ``width // num_heads`` when the heads divide the width.
+
+    Raises:
+        ValueError: ``key_dim`` is None and ``num_heads`` does not divide ``width``.
+    """
+    if key_dim is not None:
+        return key_dim
+    if width % num_heads:
+        raise ValueError(
+            f"{layer}: {num_heads} heads do not divide the input width {width}; set key_dim"
+        )
+    return width // num_heads
+
+
+class SelfAttentionLayer(KerasLayer):
+    """Multi-head self-attention: ``keras.layers.MultiHeadAttention`` with query = key = value.
+
+    ``key_dim`` defaults to ``width // num_heads``, ``value_dim`` to ``key_dim``. With
+    ``causal=True`` step ``t`` attends only to steps up to ``t``. A Keras mask on the input
+    (an ``embedding`` with ``mask_zero``) hides padded steps from attention.
+
+    Input shape ``(batch, steps, width)``; output shape the same.
+    """
+
+    KERAS_NAME = "SelfAttention"
+
+    def __init__(
+        self,
+        num_heads: int,
+        key_dim: int | None = None,
+        value_dim: int | None = None,
+        dropout: float = 0.0,
+        use_bias: bool = True,
+        causal: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.key_dim = key_dim
+        self.value_dim = value_dim
+        self.dropout = dropout
+        self.use_bias = use_bias
+        self.causal = causal
+        self.supports_masking = True
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the attention layer, sized by the input width."""
+        import keras
+
+        width = input_shape[-1]
+        self.attention = keras.layers.MultiHeadAttention(
+            num_heads=self.num_heads,
+            key_dim=default_key_dim(width, self.num_heads, self.key_dim, self.name),
+            value_dim=self.value_dim,
+            dropout=self.dropout,
+            use_bias=self.use_bias,
+            dtype=self.dtype_policy,
+            name="attention",
+        )
+        self.attention.build(input_shape, input_shape)
+
+    def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
+        """Attention of the sequence over itself."""
+        return self.attention(
+            inputs,
+            inputs,
+            attention_mask=padding_mask(mask),
+            use_causal_mask=self.causal,
+            training=training,
+        )
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        """Unchanged."""
+        return tuple(input_shape)
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, for saving."""
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "key_dim": self.key_dim,
+            "value_dim": self.value_dim,
+            "dropout": self.dropout,
+            "use_bias": self.use_bias,
+            "causal": self.causal,
+        }
+
+
+def keras_layer() -> type[keras.layers.Layer]:
+    """The ``dlspec>SelfAttention`` Keras layer class."""
+    return keras_class(SelfAttentionLayer)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from dlspec.base import Params, Shape, ShapeError, format_shape
-from dlspec.layers.layer import Activation, LayerSpec
+from dlspec.layers.layer import Activation, KerasLayer, LayerSpec, keras_class
 
 if TYPE_CHECKING:
     import keras
@@ -112,20 +112,124 @@ class ResidualSpec(LayerSpec):
         return body_params + Params(width_in * width_out + width_out)  # type: ignore[operator]
 
     def build(self, name: str) -> keras.layers.Layer:
-        """A ``dlspec.build.blocks.Residual`` layer wrapping the body's Keras layers.
+        """A ``dlspec>Residual`` layer (``ResidualLayer``) wrapping the body's Keras layers.
 
         Body layers keep their own ``name:``; the others are named ``<name>_<kind>_<index>``
         (``residual_1_conv2d_2``), so a summary or a saved model shows where each comes from.
         """
-        from dlspec.build.blocks import Residual
-
         body = [
             layer.build(layer.name or f"{name}_{layer.kind}_{i + 1}")  # type: ignore[attr-defined]
             for i, layer in enumerate(self.layers)
         ]
-        return Residual(
+        return keras_layer()(
             body=body,
             projection=self.projection,
             activation=self.activation,
             name=name,
         )
+
+
+class ResidualLayer(KerasLayer):
+    """A skip connection around a body of layers: ``activation(body(x) + shortcut(x))``.
+
+    The shortcut is the identity when the body keeps the shape. Otherwise, with
+    ``projection=True``, it is a learned 1x1 projection: a ``Dense`` when only the last axis
+    changes, a ``Conv1D``/``Conv2D`` with kernel 1, ``same`` padding and the stride that maps
+    the input's spatial axes onto the body's, when the body shrank them.
+
+    Input shape any the body takes; output shape the body's.
+    """
+
+    KERAS_NAME = "Residual"
+
+    def __init__(
+        self,
+        body: list[keras.layers.Layer],
+        projection: bool = True,
+        activation: str | None = None,
+        **kwargs: Any,
+    ):
+        import keras
+
+        super().__init__(**kwargs)
+        if not body:
+            raise ValueError("a residual body needs at least one layer")
+        self.body = list(body)
+        self.projection = projection
+        self.activation = activation
+        self.activation_fn = keras.activations.get(activation)
+        self.shortcut: keras.layers.Layer | None = None
+        # The output keeps the input's padding mask (an embedding's mask_zero) for what follows.
+        self.supports_masking = True
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Build the body in turn, then the projection if the body changed the shape."""
+        import keras
+
+        input_shape = tuple(input_shape)
+        x = keras.KerasTensor(input_shape, dtype=self.compute_dtype)
+        for layer in self.body:
+            # A symbolic call builds the layer and infers its output, whatever its build takes.
+            x = layer(x)
+        body_shape = tuple(x.shape)
+        if body_shape == input_shape:
+            return
+        stride = projection_stride(input_shape[1:], body_shape[1:])
+        if not self.projection or stride is None or body_shape[-1] is None:
+            raise ValueError(
+                f"{self.name}: the body maps {input_shape} to {body_shape}, and "
+                + ("projection is off" if not self.projection else "no 1x1 projection fits")
+            )
+        width = body_shape[-1]
+        policy = self.dtype_policy
+        if stride == 1:
+            self.shortcut = keras.layers.Dense(width, dtype=policy, name="projection")
+        else:
+            conv = keras.layers.Conv1D if len(input_shape) == 3 else keras.layers.Conv2D
+            self.shortcut = conv(
+                width, 1, strides=stride, padding="same", dtype=policy, name="projection"
+            )
+        self.shortcut.build(input_shape)
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        """``activation(body(inputs) + shortcut(inputs))``.
+
+        The body sees the input's padding mask: Keras carries it on the tensors themselves.
+        """
+        x = inputs
+        for layer in self.body:
+            x = layer(x, training=training)
+        shortcut = inputs if self.shortcut is None else self.shortcut(inputs)
+        return self.activation_fn(x + shortcut)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The input's mask while the steps are kept; none once a strided body shrank them."""
+        import keras
+
+        strided = isinstance(self.shortcut, keras.layers.Conv1D | keras.layers.Conv2D)
+        return None if strided else mask
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, the body's layers serialised."""
+        import keras
+
+        return {
+            **super().get_config(),
+            "body": [keras.saving.serialize_keras_object(layer) for layer in self.body],
+            "projection": self.projection,
+            "activation": self.activation,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Any:
+        """The layer from ``get_config``'s output, the body's layers deserialised."""
+        import keras
+
+        config = dict(config)
+        body = [keras.saving.deserialize_keras_object(item) for item in config.pop("body")]
+        return cls(body=body, **config)
+
+
+def keras_layer() -> type[keras.layers.Layer]:
+    """The ``dlspec>Residual`` Keras layer class."""
+    return keras_class(ResidualLayer)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from dlspec.base import Params, Shape
-from dlspec.layers.layer import LayerSpec, PositiveInt, Rate
-from dlspec.layers.multi_head_attention import attention_params, head_size, sequence_width
+from dlspec.layers.layer import KerasLayer, LayerSpec, PositiveInt, Rate, keras_class
+from dlspec.layers.multi_head_attention import (
+    attention_params,
+    default_key_dim,
+    head_size,
+    padding_mask,
+    sequence_width,
+)
 
 if TYPE_CHECKING:
     import keras
@@ -62,10 +68,8 @@ class TransformerBlockSpec(LayerSpec):
         return attention + Params(norms + feed_forward)
 
     def build(self, name: str) -> keras.layers.Layer:
-        """A ``dlspec.build.blocks.TransformerBlock`` layer."""
-        from dlspec.build.blocks import TransformerBlock
-
-        return TransformerBlock(
+        """A ``dlspec>TransformerBlock`` layer (``TransformerBlockLayer``)."""
+        return keras_layer()(
             num_heads=self.num_heads,
             key_dim=self.key_dim,
             ff_dim=self.ff_dim,
@@ -74,3 +78,93 @@ class TransformerBlockSpec(LayerSpec):
             epsilon=self.epsilon,
             name=name,
         )
+
+
+class TransformerBlockLayer(KerasLayer):
+    """A post-norm transformer encoder block.
+
+    ``x = LayerNorm(x + Dropout(SelfAttention(x)))``, then
+    ``x = LayerNorm(x + Dropout(Dense(width)(Dense(ff_dim, relu)(x))))``.
+
+    Input shape ``(batch, steps, width)``; output shape the same.
+    """
+
+    KERAS_NAME = "TransformerBlock"
+
+    def __init__(
+        self,
+        num_heads: int,
+        ff_dim: int,
+        key_dim: int | None = None,
+        dropout: float = 0.1,
+        causal: bool = False,
+        epsilon: float = 1e-6,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.num_heads = num_heads
+        self.ff_dim = ff_dim
+        self.key_dim = key_dim
+        self.dropout = dropout
+        self.causal = causal
+        self.epsilon = epsilon
+        self.supports_masking = True
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the sublayers, sized by the input width."""
+        import keras
+
+        width = input_shape[-1]
+        hidden_shape = (*input_shape[:-1], self.ff_dim)
+        policy = self.dtype_policy
+        self.attention = keras.layers.MultiHeadAttention(
+            num_heads=self.num_heads,
+            key_dim=default_key_dim(width, self.num_heads, self.key_dim, self.name),
+            dtype=policy,
+            name="attention",
+        )
+        self.attention_dropout = keras.layers.Dropout(self.dropout, dtype=policy)
+        self.attention_norm = keras.layers.LayerNormalization(epsilon=self.epsilon, dtype=policy)
+        self.feed_forward_hidden = keras.layers.Dense(self.ff_dim, activation="relu", dtype=policy)
+        self.feed_forward_output = keras.layers.Dense(width, dtype=policy)
+        self.feed_forward_dropout = keras.layers.Dropout(self.dropout, dtype=policy)
+        self.feed_forward_norm = keras.layers.LayerNormalization(epsilon=self.epsilon, dtype=policy)
+        self.attention.build(input_shape, input_shape)
+        self.attention_norm.build(input_shape)
+        self.feed_forward_hidden.build(input_shape)
+        self.feed_forward_output.build(hidden_shape)
+        self.feed_forward_norm.build(input_shape)
+
+    def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
+        """The two residual sub-blocks, each followed by layer normalisation."""
+        attended = self.attention(
+            inputs,
+            inputs,
+            attention_mask=padding_mask(mask),
+            use_causal_mask=self.causal,
+            training=training,
+        )
+        x = self.attention_norm(inputs + self.attention_dropout(attended, training=training))
+        transformed = self.feed_forward_output(self.feed_forward_hidden(x))
+        return self.feed_forward_norm(x + self.feed_forward_dropout(transformed, training=training))
+
+    def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        """Unchanged."""
+        return tuple(input_shape)
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments, for saving."""
+        return {
+            **super().get_config(),
+            "num_heads": self.num_heads,
+            "ff_dim": self.ff_dim,
+            "key_dim": self.key_dim,
+            "dropout": self.dropout,
+            "causal": self.causal,
+            "epsilon": self.epsilon,
+        }
+
+
+def keras_layer() -> type[keras.layers.Layer]:
+    """The ``dlspec>TransformerBlock`` Keras layer class."""
+    return keras_class(TransformerBlockLayer)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 MEMBERS = ("config.json", "model.weights.h5")  # what every .keras archive holds
-# The names Keras saves dlspec's classes by; dlspec.build.saving.CLASSES is the same set (a
+# The names Keras saves dlspec's classes by; dlspec.compiler.saving.classes() is the same set (a
 # test keeps them equal), but importing it here would import Keras.
 DLSPEC_CLASSES = frozenset(
     f"dlspec>{name}"

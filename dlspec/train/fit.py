@@ -16,7 +16,7 @@ import keras
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from dlspec import build
+from dlspec import compiler
 from dlspec.check import Inference
 from dlspec.data import Dataset, Preprocessor
 from dlspec.spec import Spec
@@ -234,8 +234,8 @@ def fit(
     seed(spec.seed)
     x, y = dataset.x, dataset.y
     preprocessor = Preprocessor.for_spec(spec, dataset).fit(x[train])
-    model = build.model(spec, inference, head_units=head_units(spec, dataset))
-    build.compile(model, spec)
+    model = compiler.model(spec, inference, head_units=head_units(spec, dataset))
+    compiler.compile(model, spec)
     if resume is not None:
         checkpoint.restore(model, resume)
     outputs = int(model.output_shape[-1])

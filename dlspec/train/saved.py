@@ -12,7 +12,7 @@ from typing import Any
 
 import keras
 
-from dlspec.build import saving
+from dlspec.compiler import saving
 from dlspec.data import Preprocessor
 from dlspec.located import SourceMap
 from dlspec.spec import Spec

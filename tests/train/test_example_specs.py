@@ -5,7 +5,7 @@ trained in-process; the run must hold a loadable model and finite scores. Then, 
 new process as a user's next shell would run them, ``dlspec evaluate`` must repeat the recorded
 test scores, and ``dlspec predict`` (on an ``.npz`` of the run's first examples) or, for a
 next_token run, ``dlspec generate`` must give what the run gives when loaded here. Specs on
-``keras:`` datasets need a download and are built, not trained (tests/build/test_backends.py).
+``keras:`` datasets need a download and are built, not trained (tests/compiler/test_backends.py).
 """
 
 from __future__ import annotations

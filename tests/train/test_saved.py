@@ -188,7 +188,7 @@ def test_loading_refuses_code_even_past_the_run_check(tmp_path: Path) -> None:
     # Keras's safe mode stays on beneath dlspec's own check.
     import keras
 
-    from dlspec.build import saving
+    from dlspec.compiler import saving
 
     inputs = keras.Input((4,))
     model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-from dlspec.build.metrics import Perplexity
+from dlspec.compiler.metrics import Perplexity
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,11 +15,18 @@ pytestmark = pytest.mark.keras
 ROOT = Path(dlspec.__file__).resolve().parent.parent
 
 
+def keras_classes() -> SimpleNamespace:
+    """The Keras classes of the kinds that define their own, by name (Keras made on first use)."""
+    from dlspec.compiler import saving
+
+    return SimpleNamespace(**{cls.__name__: cls for cls in saving.classes()})
+
+
 def small_model():
     """A model holding each of dlspec's custom layers (Keras's current backend)."""
     import keras
 
-    from dlspec.build import blocks
+    blocks = keras_classes()
 
     keras.utils.set_random_seed(0)
     inputs = keras.Input((12, 8))
@@ -42,7 +50,9 @@ def small_model():
 def test_saved_model_loads_with_safe_mode_and_predicts_the_same(tmp_path):
     import keras
 
-    from dlspec.build import blocks, saving
+    from dlspec.compiler import saving
+
+    blocks = keras_classes()
 
     model = small_model()
     x = np.random.default_rng(0).normal(size=(4, 12, 8)).astype("float32")
@@ -61,7 +71,7 @@ def test_saved_model_loads_with_safe_mode_and_predicts_the_same(tmp_path):
 def test_attention_ignores_padding_behind_an_embedding_mask():
     import keras
 
-    from dlspec.build import blocks
+    blocks = keras_classes()
 
     keras.utils.set_random_seed(0)
     inputs = keras.Input((None,), dtype="int32")
@@ -77,7 +87,7 @@ def test_attention_ignores_padding_behind_an_embedding_mask():
 def test_layers_reject_inputs_they_cannot_take():
     import keras
 
-    from dlspec.build import blocks
+    blocks = keras_classes()
 
     with pytest.raises(ValueError, match="mode"):
         blocks.PositionalEncoding(mode="rotary")
@@ -98,7 +108,7 @@ import json, sys
 import numpy as np
 sys.path.insert(0, {tests!r})
 import keras
-from test_blocks import small_model
+from test_keras_layers import small_model
 model = small_model()
 model.compile(optimizer="adam", loss="mse")
 x = np.random.default_rng(0).normal(size=(8, 12, 8)).astype("float32")
@@ -125,7 +135,7 @@ def test_residual_passes_the_padding_mask_to_its_body() -> None:
     import keras
     import numpy as np
 
-    from dlspec.build.blocks import Residual
+    Residual = keras_classes().Residual  # noqa: N806 - a class
 
     ids = keras.Input((6,), dtype="int32")
     embedding = keras.layers.Embedding(20, 4, mask_zero=True)
@@ -146,7 +156,7 @@ def test_residual_output_keeps_the_padding_mask() -> None:
     import keras
     import numpy as np
 
-    from dlspec.build.blocks import Residual
+    Residual = keras_classes().Residual  # noqa: N806 - a class
 
     ids = keras.Input((5,), dtype="int32")
     embedding = keras.layers.Embedding(20, 3, mask_zero=True)
@@ -166,7 +176,7 @@ def test_a_strided_residual_drops_the_mask_it_no_longer_fits() -> None:
     import keras
     import numpy as np
 
-    from dlspec.build.blocks import Residual
+    Residual = keras_classes().Residual  # noqa: N806 - a class
 
     ids = keras.Input((6,), dtype="int32")
     vectors = keras.layers.Embedding(20, 4, mask_zero=True)(ids)
@@ -174,3 +184,31 @@ def test_a_strided_residual_drops_the_mask_it_no_longer_fits() -> None:
     model = keras.Model(ids, keras.layers.GlobalAveragePooling1D()(shrunk))
     batch = np.array([[4, 6, 9, 0, 0, 0]], dtype="int32")
     assert model.predict(batch, verbose=0).shape == (1, 8)  # a 6-step mask on 3 steps would fail
+
+
+def test_a_model_saved_when_the_classes_lived_in_build_blocks_still_loads(tmp_path):
+    # Runs saved before the move name the module dlspec.build.blocks; Keras finds each class by its
+    # registered name (dlspec>Residual), which stayed.
+    import zipfile
+
+    from dlspec.compiler import saving
+
+    model = small_model()
+    path, old = tmp_path / "model.keras", tmp_path / "old.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as new, zipfile.ZipFile(old, "w") as rewritten:
+        for item in new.infolist():
+            data = new.read(item.filename)
+            if item.filename == "config.json":
+                assert b'"module": "dlspec.layers.' in data
+                data = data.replace(b'"module": "dlspec.layers.residual"', b'"module": "x"')
+                for kind in (b"positional_encoding", b"multi_head_attention", b"transformer_block"):
+                    data = data.replace(
+                        b'"module": "dlspec.layers.' + kind + b'"', b'"module": "x"'
+                    )
+                data = data.replace(b'"module": "x"', b'"module": "dlspec.build.blocks"')
+            rewritten.writestr(item, data)
+    x = np.random.default_rng(0).normal(size=(2, 12, 8)).astype("float32")
+    np.testing.assert_array_equal(
+        model.predict(x, verbose=0), saving.load(old).predict(x, verbose=0)
+    )

@@ -65,12 +65,12 @@ model:
 
 def dlspec_counts(tmp_path: Path, text: str) -> tuple[int, int, dict[str, int]]:
     """Static total, the built model's count_params, and each static row's count by name."""
-    from dlspec import build, check
+    from dlspec import check, compiler
 
     path = tmp_path / "spec.yaml"
     path.write_text(text)
     spec, _, inference = check.analyse(path)
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     rows = {row.name: row.params.total for row in inference.layers}
     return inference.params.total, model.count_params(), rows
 
@@ -172,9 +172,9 @@ def test_lenet5(tmp_path):
 
 
 def test_shipped_lenet5_spec_is_lenet5():
-    from dlspec import build
+    from dlspec import compiler
 
-    assert build.from_file(ROOT / "specs" / "lenet5.yaml").count_params() == 61_706
+    assert compiler.from_file(ROOT / "specs" / "lenet5.yaml").count_params() == 61_706
 
 
 def test_keras_simple_mnist_convnet(tmp_path):
@@ -198,12 +198,12 @@ def test_keras_text_classification_transformer(tmp_path, task, outputs):
 
 def test_shipped_imdb_spec_is_the_example_architecture():
     """specs/imdb_transformer.yaml may leave key_dim at width / heads, a smaller attention."""
-    from dlspec import build, check
+    from dlspec import check, compiler
 
     spec, _, inference = check.analyse(ROOT / "specs" / "imdb_transformer.yaml")
     block = next(row.spec for row in inference.layers if row.kind == "transformer_block")
     key_dim = block.key_dim or 32 // block.num_heads
     hand, _, hand_block = hand_text_transformer(heads=block.num_heads, key_dim=key_dim, outputs=1)
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     assert model.count_params() == inference.params.total == hand.count_params()
     assert model.get_layer("transformer_block_1").count_params() == hand_block

@@ -1,4 +1,4 @@
-"""build.model, build.compile and build.from_file: names, counts, saving, causality, optimizers."""
+"""compiler.model, .compile and .from_file: names, counts, saving, causality, optimizers."""
 
 from __future__ import annotations
 
@@ -63,10 +63,10 @@ def analysed(path: Path, overrides: tuple[str, ...] = ()):
 def test_every_example_spec_builds_with_the_static_names_and_counts(path):
     import keras
 
-    from dlspec import build
+    from dlspec import compiler
 
     spec, _, inference = analysed(path)
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     assert isinstance(model, keras.Model)
     assert model.name == spec.name
     assert not model.compiled
@@ -81,20 +81,20 @@ def test_every_example_spec_builds_with_the_static_names_and_counts(path):
 
 
 def test_embedding_takes_its_vocabulary_from_the_data():
-    from dlspec import build
+    from dlspec import compiler
 
     spec, _, inference = analysed(ROOT / "specs" / "imdb_transformer.yaml")
     assert spec.model.layers[0].input_dim is None
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     assert model.get_layer("embedding_1").input_dim == 20_000
 
 
 def test_from_file_compiles_with_the_spec_optimizer_loss_and_metrics(tmp_path):
     import keras
 
-    from dlspec import build
+    from dlspec import compiler
 
-    model = build.from_file(write(tmp_path, RESIDUAL))
+    model = compiler.from_file(write(tmp_path, RESIDUAL))
     assert model.compiled
     optimizer = model.optimizer
     assert isinstance(optimizer, keras.optimizers.SGD)
@@ -106,9 +106,9 @@ def test_from_file_compiles_with_the_spec_optimizer_loss_and_metrics(tmp_path):
 
 
 def test_overrides_reach_the_built_model():
-    from dlspec import build
+    from dlspec import compiler
 
-    model = build.from_file(
+    model = compiler.from_file(
         ROOT / "specs" / "lenet5.yaml",
         ["model.layers[5].dense.units=30", "optimizer={type: adam, learning_rate: 0.002}"],
     )
@@ -132,10 +132,10 @@ def test_overrides_reach_the_built_model():
 def test_compile_builds_each_optimizer_with_its_arguments(
     tmp_path, optimizer, keras_name, attributes
 ):
-    from dlspec import build
+    from dlspec import compiler
 
     text = f"task: binary\nmodel: {{input: [2], layers: []}}\noptimizer: {optimizer}\n"
-    model = build.from_file(write(tmp_path, text))
+    model = compiler.from_file(write(tmp_path, text))
     assert type(model.optimizer).__name__ == keras_name
     for name, value in attributes.items():
         assert getattr(model.optimizer, name) == pytest.approx(value)
@@ -144,14 +144,14 @@ def test_compile_builds_each_optimizer_with_its_arguments(
 def test_learning_rate_schedules_are_compiled_in(tmp_path):
     import keras
 
-    from dlspec import build
+    from dlspec import compiler
 
     text = (
         "task: binary\nmodel: {input: [2], layers: []}\n"
         "optimizer: {type: sgd, learning_rate: 0.1, "
         "schedule: {type: exponential_decay, decay_steps: 10, decay_rate: 0.5}}\n"
     )
-    model = build.from_file(write(tmp_path, text))
+    model = compiler.from_file(write(tmp_path, text))
     schedule = model.optimizer._learning_rate
     assert isinstance(schedule, keras.optimizers.schedules.ExponentialDecay)
     assert float(schedule(10)) == pytest.approx(0.05)
@@ -172,28 +172,28 @@ def test_learning_rate_schedules_are_compiled_in(tmp_path):
 def test_cosine_decay_follows_its_curve(tmp_path, schedule, points):
     import keras
 
-    from dlspec import build
+    from dlspec import compiler
 
     text = (
         "task: binary\nmodel: {input: [2], layers: []}\n"
         f"optimizer: {{type: adam, learning_rate: 0.1, schedule: {schedule}}}\n"
     )
-    learning_rate = build.from_file(write(tmp_path, text)).optimizer._learning_rate
+    learning_rate = compiler.from_file(write(tmp_path, text)).optimizer._learning_rate
     assert isinstance(learning_rate, keras.optimizers.schedules.CosineDecay)
     for step, value in points.items():
         assert float(learning_rate(step)) == pytest.approx(value, abs=1e-6)
 
 
 def test_a_spec_with_errors_does_not_build(tmp_path):
-    from dlspec import build
+    from dlspec import compiler
 
     text = "task: binary\nmodel: {input: [4], layers: [conv2d: {filters: 2, kernel_size: 3}]}\n"
     with pytest.raises(SpecError):
-        build.from_file(write(tmp_path, text))
+        compiler.from_file(write(tmp_path, text))
 
 
 def test_head_width_known_only_at_load_is_passed_in(tmp_path):
-    from dlspec import build, check
+    from dlspec import check, compiler
     from dlspec import spec as spec_module
 
     (tmp_path / "table.csv").write_text("a,b,label\n1,2,x\n3,4,y\n")
@@ -208,13 +208,13 @@ def test_head_width_known_only_at_load_is_passed_in(tmp_path):
     assert inference.input_shape == (2,)
     assert not inference.complete
     with pytest.raises(ValueError, match="head_units"):
-        build.model(spec, inference)
-    model = build.model(spec, inference, head_units=2)
+        compiler.model(spec, inference)
+    model = compiler.model(spec, inference, head_units=2)
     assert model.get_layer("head").units == 2
 
 
 def round_trip(model, x, tmp_path: Path):
-    from dlspec.build import saving
+    from dlspec.compiler import saving
 
     path = tmp_path / "model.keras"
     model.save(path)
@@ -226,26 +226,26 @@ def round_trip(model, x, tmp_path: Path):
 
 
 def test_saved_models_load_with_safe_mode_and_predict_the_same(tmp_path):
-    from dlspec import build
+    from dlspec import compiler
 
     rng = np.random.default_rng(0)
-    transformer = build.from_file(
+    transformer = compiler.from_file(
         ROOT / "specs" / "imdb_transformer.yaml",
         ["data.max_tokens=500", "data.sequence_length=16", "model.input.shape=[16]"],
     )
     round_trip(transformer, rng.integers(0, 500, size=(3, 16)).astype("int32"), tmp_path)
-    lenet = build.from_file(ROOT / "specs" / "lenet5.yaml")
+    lenet = compiler.from_file(ROOT / "specs" / "lenet5.yaml")
     round_trip(lenet, rng.random((3, 28, 28, 1)).astype("float32"), tmp_path)
-    resnet = build.from_file(write(tmp_path, RESIDUAL))
+    resnet = compiler.from_file(write(tmp_path, RESIDUAL))
     x = rng.random((4, 8, 8, 3)).astype("float32")
     resnet.fit(x, np.arange(4) % 3, epochs=1, batch_size=4, verbose=0)  # moves the BN statistics
     round_trip(resnet, x, tmp_path)
 
 
 def test_a_compiled_next_token_model_round_trips_with_its_perplexity_metric(tmp_path):
-    from dlspec import build
+    from dlspec import compiler
 
-    model = build.from_file(write(tmp_path, CAUSAL.replace("CAUSAL", "true")))
+    model = compiler.from_file(write(tmp_path, CAUSAL.replace("CAUSAL", "true")))
     rng = np.random.default_rng(1)
     x = rng.integers(0, 50, size=(4, 12)).astype("int32")
     model.fit(x, np.roll(x, -1, axis=1), epochs=1, batch_size=4, verbose=0)
@@ -258,9 +258,9 @@ def test_a_compiled_next_token_model_round_trips_with_its_perplexity_metric(tmp_
 
 @pytest.mark.parametrize("causal", [True, False])
 def test_causal_transformer_output_ignores_later_tokens(tmp_path, causal):
-    from dlspec import build
+    from dlspec import compiler
 
-    model = build.from_file(write(tmp_path, CAUSAL.replace("CAUSAL", str(causal).lower())))
+    model = compiler.from_file(write(tmp_path, CAUSAL.replace("CAUSAL", str(causal).lower())))
     rng = np.random.default_rng(5)
     tokens = rng.integers(0, 50, size=(2, 12)).astype("int32")
     before = model.predict(tokens, verbose=0)
@@ -276,7 +276,7 @@ def test_causal_transformer_output_ignores_later_tokens(tmp_path, causal):
 def test_sinusoidal_encoding_in_a_built_model_matches_the_formula(tmp_path):
     import keras
 
-    from dlspec import build
+    from dlspec import compiler
 
     spec, _, inference = analysed(
         write(
@@ -285,7 +285,7 @@ def test_sinusoidal_encoding_in_a_built_model_matches_the_formula(tmp_path):
             "model: {input: [10, 6], layers: [positional_encoding: sinusoidal]}\n",
         )
     )
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     layer = model.get_layer("positional_encoding_1")
     code = keras.Model(model.input, layer.output).predict(
         np.zeros((1, 10, 6), "float32"), verbose=0
@@ -298,13 +298,13 @@ def test_sinusoidal_encoding_in_a_built_model_matches_the_formula(tmp_path):
 
 
 def test_named_layers_keep_their_names(tmp_path):
-    from dlspec import build
+    from dlspec import compiler
 
     text = (
         "task: {type: regression, outputs: 1}\nmodel:\n  input: [6, 2]\n  layers:\n"
         "    - {lstm: {units: 3, return_sequences: true}, name: encoder}\n"
         "    - {bidirectional: {layer: {gru: 2}}, name: reader}\n"
     )
-    model = build.from_file(write(tmp_path, text))
+    model = compiler.from_file(write(tmp_path, text))
     assert [layer.name for layer in model.layers] == ["input", "encoder", "reader", "head"]
     assert model.get_layer("reader").count_params() == 2 * (3 * (3 * 2 + 2 * 2) + 6 * 2)

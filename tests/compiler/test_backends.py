@@ -85,7 +85,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from dlspec import build, check
+from dlspec import check, compiler
 from dlspec.layers import EmbeddingSpec
 
 keras.utils.set_random_seed(0)
@@ -94,8 +94,8 @@ counts = {"backend": keras.backend.backend(), "models": {}}
 fit = sys.argv[1] == "fit"
 for path in map(Path, sys.argv[2:]):
     spec, _, inference = check.analyse(path)
-    model = build.model(spec, inference)
-    build.compile(model, spec)
+    model = compiler.model(spec, inference)
+    compiler.compile(model, spec)
     shape, units = inference.input_shape, inference.layers[-1].output_shape
     if inference.input_dtype == "int32":
         embedding = next(r.spec for r in inference.layers if isinstance(r.spec, EmbeddingSpec))

@@ -31,11 +31,11 @@ TASKS = {
 
 
 def built(tmp_path: Path, text: str, name: str = "spec"):
-    from dlspec import build
+    from dlspec import compiler
 
     path = tmp_path / f"{name}.yaml"
     path.write_text(text)
-    return build.from_file(path)
+    return compiler.from_file(path)
 
 
 def targets(loss: str, rng: np.random.Generator, batch: int) -> np.ndarray:
@@ -142,8 +142,8 @@ def test_head_layer_and_metric_names_follow_the_task_table(
 def test_metric_objects_per_task():
     import keras
 
-    from dlspec.build import metrics
-    from dlspec.build.metrics import Perplexity
+    from dlspec.compiler import metrics
+    from dlspec.compiler.metrics import Perplexity
     from dlspec.tasks import BinaryTask, MulticlassTask, NextTokenTask, RegressionTask
 
     binary = metrics(BinaryTask(type="binary", threshold=0.3))
@@ -174,7 +174,7 @@ def test_binary_accuracy_uses_the_task_threshold(tmp_path):
 def test_perplexity_is_exp_of_mean_cross_entropy_and_serialisable():
     import keras
 
-    from dlspec.build.metrics import Perplexity
+    from dlspec.compiler.metrics import Perplexity
 
     y = np.array([[0, 2], [1, 1]])
     p = np.array(

@@ -14,8 +14,8 @@ from pathlib import Path
 import keras
 
 from dlspec import check
-from dlspec.build.heads import compile, head
 from dlspec.check import Inference
+from dlspec.compiler.heads import compile, head
 from dlspec.diagnostics import SpecError, has_errors
 from dlspec.spec import Spec
 

@@ -371,7 +371,7 @@ def weights(layer: Any) -> tuple[int, int]:
 @SETTINGS
 @given(stacks())
 def test_static_inference_equals_keras_layer_by_layer(stack):
-    from dlspec import build
+    from dlspec import compiler
     from dlspec import summary as summary_module
 
     shape, dtype, items = stack
@@ -379,7 +379,7 @@ def test_static_inference_equals_keras_layer_by_layer(stack):
     spec, inference = analyse(shape, dtype, items)
     assert list(spec.model.layers) == direct
     assert not has_errors(inference.diagnostics), [d.format() for d in inference.diagnostics]
-    model = build.model(spec, inference)
+    model = compiler.model(spec, inference)
     for _, row in summary_module.rows(inference):
         event(row.kind)  # kind coverage, in --hypothesis-show-statistics
     for row in inference.layers:

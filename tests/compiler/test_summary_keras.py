@@ -100,13 +100,13 @@ def test_a_spec_with_errors_exits_1_before_building(tmp_path):
 
 
 def test_compare_matches_nested_residual_rows(tmp_path):
-    from dlspec import build, check
+    from dlspec import check, compiler
     from dlspec import summary as summary_module
 
     path = tmp_path / "nested.yaml"
     path.write_text(NESTED)
     spec, _, inference = check.analyse(path)
-    view = summary_module.compare(inference, build.model(spec, inference))
+    view = summary_module.compare(inference, compiler.model(spec, inference))
     nested = [row for _, row in summary_module.rows(inference)]
     assert [row.kind for row in nested] == [
         "residual",

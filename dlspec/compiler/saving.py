@@ -2,7 +2,7 @@
 
 A fresh process that loads a run has imported none of the modules that define dlspec's layers,
 so loading never relies on an import having registered them: ``load`` hands Keras the table
-``CLASSES`` as ``custom_objects``. A class missing from the table cannot be loaded, and a test
+``classes()`` as ``custom_objects``. A class missing from the table cannot be loaded, and a test
 checks that every Keras class dlspec defines is in it.
 """
 
@@ -12,21 +12,24 @@ from pathlib import Path
 
 import keras
 
-from dlspec.build.blocks import PositionalEncoding, Residual, SelfAttention, TransformerBlock
-from dlspec.build.metrics import Perplexity
+from dlspec.compiler.metrics import Perplexity
+from dlspec.layers import multi_head_attention, positional_encoding, residual, transformer_block
 
-CLASSES: tuple[type, ...] = (
-    PositionalEncoding,
-    SelfAttention,
-    TransformerBlock,
-    Residual,
-    Perplexity,
-)
+
+def classes() -> tuple[type, ...]:
+    """Every Keras class dlspec defines: the layer kinds' own (made on first use), the metric."""
+    return (
+        positional_encoding.keras_layer(),
+        multi_head_attention.keras_layer(),
+        transformer_block.keras_layer(),
+        residual.keras_layer(),
+        Perplexity,
+    )
 
 
 def custom_objects() -> dict[str, type]:
-    """The classes of ``CLASSES`` under the names Keras saves them by (``dlspec>X``)."""
-    return {keras.saving.get_registered_name(cls): cls for cls in CLASSES}
+    """The classes of ``classes()`` under the names Keras saves them by (``dlspec>X``)."""
+    return {keras.saving.get_registered_name(cls): cls for cls in classes()}
 
 
 def load(path: str | Path) -> keras.Model:
