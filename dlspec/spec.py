@@ -5,19 +5,22 @@ source.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + Source
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path as FilePath
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from dlspec import source
 from dlspec.base import SpecModel
+from dlspec.choice import bare_name
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
-from dlspec.layers import BY_KIND
+from dlspec.layers import BY_KIND, arguments
+from dlspec.layers.layer import LayerSpec
 from dlspec.located import SourceMap, dotted_path, to_diagnostics
 from dlspec.optimizers import AdamSpec, OptimizerSpec
 from dlspec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
@@ -205,14 +208,14 @@ def _apply_override(doc: source.Document, text: str) -> None:
     doc.diagnostics.extend(_shifted(d, value_col - 1) for d in value_doc.diagnostics)
     node = doc.data
     for depth, key in enumerate(path[:-1]):
+        following = path[depth + 1]
         if isinstance(node, list) and isinstance(key, int) and key < len(node):
-            if isinstance(node[key], str) and node[key] == path[depth + 1]:
-                node[key] = {node[key]: None}  # a bare kind ('- flatten') gains arguments
+            _reachable(node, key, following, path[: depth + 1])
             node = node[key]
         elif isinstance(node, dict) and not isinstance(key, int):
-            if key in BY_KIND and not isinstance(node.get(key), dict):
-                _expand_shorthand(node, key)
-            if key not in node:  # a section the file leaves out: the override creates it
+            if key in node:
+                _reachable(node, key, following, path[: depth + 1])
+            else:  # a section the file leaves out: the override creates it
                 node[key] = {}
                 doc.spans[tuple(path[: depth + 1])] = path_span
                 doc.key_spans[tuple(path[: depth + 1])] = path_span
@@ -241,13 +244,70 @@ def _apply_override(doc: source.Document, text: str) -> None:
         doc.spans[target + sub] = _shift(span, value_col - 1)
 
 
-def _expand_shorthand(item: dict[Any, Any], kind: str) -> None:
-    """``dropout: 0.1`` -> ``dropout: {rate: 0.1}``, so an override can reach one argument."""
-    value, main = item.get(kind), BY_KIND[kind].MAIN
-    if value is None:
-        item[kind] = {}
-    elif main is not None and not isinstance(value, list | dict) or kind == "residual":
-        item[kind] = {main: value}
+def _reachable(node: Any, key: Any, following: Any, path: tuple[Any, ...]) -> None:
+    """Rewrite ``node[key]`` in its full form where a shorter one hides ``following``.
+
+    A layer item as a bare kind (``- flatten``), a shorthand (``dropout: 0.1``,
+    ``max_pooling2d: [2, 2]``, ``bidirectional: {lstm: 64}``) or a choice as a bare name
+    (``optimizer: sgd``) has no place for one argument: the override first writes it as
+    ``{kind: {arguments}}`` or ``{type: name}``, read the way validation reads it.
+    """
+    value = node[key]
+    if isinstance(value, str) and value == following and following in BY_KIND:
+        node[key] = {value: {}}  # a bare kind gains arguments
+    elif isinstance(node, dict) and key in BY_KIND and key in _item_keys(node):
+        if not (isinstance(value, dict) and following in value):
+            found = arguments(key, value)
+            if found is not None:
+                node[key] = found
+    elif isinstance(value, str) and following != "type" and _is_choice(path):
+        node[key] = bare_name(value)
+
+
+def _item_keys(node: dict[Any, Any]) -> list[Any]:
+    """The kind key of a layer item (a mapping of one kind, and maybe ``name``)."""
+    keys = [k for k in node if k != "name"]
+    return keys if len(keys) == 1 else []
+
+
+@functools.cache
+def _choices() -> frozenset[tuple[str, ...]]:
+    """The spec paths of choices a bare name may stand for (``task``, ``optimizer``, ...)."""
+    found: set[tuple[str, ...]] = set()
+
+    def visit(model: type[BaseModel], prefix: tuple[str, ...], seen: frozenset[type]) -> None:
+        for name, field in model.model_fields.items():
+            where = (*prefix, name)
+            if _bare(field.metadata) or _bare_inside(field.annotation):
+                found.add(where)
+            for inner in _models(field.annotation):
+                if inner not in seen and not issubclass(inner, LayerSpec):
+                    visit(inner, where, seen | {inner})
+
+    visit(Spec, (), frozenset({Spec}))
+    return frozenset(found)
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation names, through unions and ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models(arg)]
+
+
+def _bare(metadata: Any) -> bool:
+    return any(getattr(item, "func", None) is bare_name for item in metadata)
+
+
+def _bare_inside(annotation: Any) -> bool:
+    """Whether ``bare_name`` validates the annotation or a member of it (``X | None``)."""
+    if _bare(getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_bare_inside(arg) for arg in get_args(annotation))
+
+
+def _is_choice(path: tuple[Any, ...]) -> bool:
+    return tuple(path) in _choices()
 
 
 def _shift(span: Span, cols: int) -> Span:

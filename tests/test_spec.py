@@ -213,6 +213,98 @@ def test_set_creates_missing_sections(tmp_path: Path) -> None:
     assert source_map.locate(("training",)).file == "--set"
 
 
+IMAGES = """\
+task: {{type: multiclass, classes: 3}}
+model:
+  input: [8, 8, 1]
+  layers:
+    - {pool}
+    - {flatten}
+    - {dropout}
+    - {residual}
+optimizer: {optimizer}
+validation: {validation}
+"""
+SHORT = {
+    "pool": "max_pooling2d: [2, 2]",
+    "flatten": "flatten",
+    "dropout": "dropout: 0.1",
+    "residual": "residual: [dense: 9]",
+    "optimizer": "sgd",
+    "validation": "kfold",
+}
+FULL = {
+    "pool": "max_pooling2d: {pool_size: [2, 2]}",
+    "flatten": "flatten: {}",
+    "dropout": "dropout: {rate: 0.1}",
+    "residual": "residual: {layers: [dense: {units: 9}]}",
+    "optimizer": "{type: sgd}",
+    "validation": "{type: kfold}",
+}
+SEQUENCES = """\
+task: {{type: multiclass, classes: 3}}
+model:
+  input: [6, 4]
+  layers:
+    - {first}
+    - {second}
+    - flatten
+"""
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "model.layers[0].max_pooling2d.strides=1",
+        "model.layers[1].flatten.name=flat",
+        "model.layers[2].dropout.seed=3",
+        "model.layers[3].residual.activation=relu",
+        "model.layers[3].residual.layers[0].dense.activation=tanh",
+        "optimizer.momentum=0.9",
+        "optimizer.nesterov=true",
+        "validation.folds=3",
+    ],
+)
+def test_set_reaches_an_argument_in_every_written_form(tmp_path: Path, override: str) -> None:
+    short = write(tmp_path, "short/spec.yaml", IMAGES.format(**SHORT))
+    full = write(tmp_path, "full/spec.yaml", IMAGES.format(**FULL))
+    ours, theirs = spec.load(short, [override])[0], spec.load(full, [override])[0]
+    assert ours == theirs and ours != spec.load(full)[0]  # the override took effect
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "overrides", "expected"),
+    [
+        (  # a wrapped layer's argument, by the full path
+            "bidirectional: {lstm: 4}",
+            "bidirectional: {layer: {gru: {units: 2, return_sequences: true}}}",
+            ["model.layers[0].bidirectional.layer.lstm.units=8"],
+            lambda s: s.model.layers[0].layer.units == 8,
+        ),
+        (  # a bare kind nested in an argument
+            "bidirectional: {lstm: {units: 4, return_sequences: true}}",
+            "bidirectional: {layer: gru}",
+            ["model.layers[1].bidirectional.layer.gru.units=2"],
+            lambda s: s.model.layers[1].layer.units == 2,
+        ),
+        (  # by the written path, and a bare choice nested in a section
+            "bidirectional: {lstm: 4}",
+            "bidirectional: {layer: {gru: 2}}",
+            ["model.layers[0].bidirectional.lstm.units=8", "optimizer.schedule.decay_steps=9"],
+            lambda s: s.model.layers[0].layer.units == 8 and s.optimizer.schedule.decay_steps == 9,
+        ),
+    ],
+)
+def test_set_reaches_into_wrapped_layers_and_nested_choices(
+    tmp_path: Path, first: str, second: str, overrides: list[str], expected
+) -> None:
+    text = SEQUENCES.format(first=first, second=second)
+    if any("schedule" in override for override in overrides):
+        text += "optimizer: {type: adam, schedule: cosine_decay}\n"  # a bare nested choice
+    parsed, _ = spec.load(write(tmp_path, "a.yaml", text), overrides)
+    assert expected(parsed)
+
+
 def test_several_overrides_apply_in_order() -> None:
     parsed, _ = spec.load(SPECS / "iris_mlp.yaml", ["seed=1", "seed=2"])
     assert parsed.seed == 2

@@ -119,29 +119,63 @@ def normalize(value: Any) -> Any:
         )
     kind = keys[0]
     args = value[kind]
-    cls = BY_KIND.get(kind) if isinstance(kind, str) else None
-    if args is None or cls is None:
+    if not isinstance(kind, str) or kind not in BY_KIND:
         normalized: dict[str, Any] = {}
-    elif isinstance(args, dict) and _is_nested_shorthand(cls, args):
-        normalized = {cls.MAIN: args}  # type: ignore[dict-item]
-    elif isinstance(args, dict):
-        if "kind" in args:
+    else:
+        if (
+            isinstance(args, dict)
+            and "kind" in args
+            and not _is_nested_shorthand(BY_KIND[kind], args)
+        ):
             raise PydanticCustomError(
                 "layer_item", "'kind' is not an argument: the item's key names the kind"
             )
-        normalized = dict(args)
-    elif cls.MAIN is not None:
-        normalized = {cls.MAIN: args}
-    else:
-        raise PydanticCustomError(
-            "layer_item",
-            "'{kind}' has no main argument, so it takes no shorthand value",
-            {"kind": kind},
-        )
+        found = arguments(kind, args)
+        if found is None:
+            raise PydanticCustomError(
+                "layer_item",
+                "'{kind}' has no main argument, so it takes no shorthand value",
+                {"kind": kind},
+            )
+        normalized = found
     if "name" in value:
         normalized["name"] = value["name"]
     normalized["kind"] = kind
     return normalized
+
+
+def arguments(kind: str, value: Any) -> dict[str, Any] | None:
+    """The arguments a layer item's value stands for, in every written form.
+
+    ``flatten`` or ``flatten:`` -> ``{}``; ``dropout: {rate: 0.1}`` -> the mapping;
+    ``dropout: 0.1`` and ``max_pooling2d: [2, 2]`` -> ``{MAIN: value}``; ``bidirectional:
+    {lstm: 64}`` (a layer item as the main argument) -> ``{"layer": {"lstm": 64}}``. None when
+    the kind has no main argument to take a shorthand value. The one reading of the written
+    form: validation (``normalize``) and ``--set`` (``spec.apply``) both use it.
+    """
+    cls = BY_KIND[kind]
+    if value is None:
+        return {}
+    if isinstance(value, dict) and not _is_nested_shorthand(cls, value):
+        return dict(value)
+    if cls.MAIN is None:
+        return None
+    return {cls.MAIN: value}
+
+
+def written(value: Any) -> Any:
+    """Dumped layer items (``{"kind": k, **arguments}``) back in the written form ``{k: {...}}``.
+
+    Nested blocks (a residual body, a wrapped layer) included; the inverse of ``normalize``.
+    """
+    if isinstance(value, list):
+        return [written(item) for item in value]
+    if isinstance(value, dict):
+        if isinstance(value.get("kind"), str) and value["kind"] in BY_KIND:
+            args = {k: written(v) for k, v in value.items() if k != "kind"}
+            return {value["kind"]: args}
+        return {k: written(v) for k, v in value.items()}
+    return value
 
 
 def _is_nested_shorthand(cls: type[LayerSpec], args: dict[Any, Any]) -> bool:

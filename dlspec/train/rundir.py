@@ -17,11 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dlspec import source
+from dlspec import layers, source
 from dlspec.check.data import resolve_path
 from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
 from dlspec.diagnostics import Span, SpecError, make
-from dlspec.layers import BY_KIND
 from dlspec.spec import Spec
 from dlspec.train import archive, environment, files
 from dlspec.train.results import FoldResult, Results
@@ -123,18 +122,6 @@ def status(directory: Path) -> tuple[str, str | None]:
     return state, str(damage) if damage else reason
 
 
-def _written_layers(value: Any) -> Any:
-    """Layer items back in the written form ``{kind: {arguments}}``, nested blocks included."""
-    if isinstance(value, list):
-        return [_written_layers(item) for item in value]
-    if isinstance(value, dict):
-        if isinstance(value.get("kind"), str) and value["kind"] in BY_KIND:
-            args = {k: _written_layers(v) for k, v in value.items() if k != "kind"}
-            return {value["kind"]: args}
-        return {k: _written_layers(v) for k, v in value.items()}
-    return value
-
-
 def resolved(spec: Spec, spec_file: str | Path) -> dict[str, Any]:
     """The spec with every default filled in, ready to store.
 
@@ -142,7 +129,7 @@ def resolved(spec: Spec, spec_file: str | Path) -> dict[str, Any]:
     in another folder than the original).
     """
     data = spec.model_dump(mode="json", exclude_none=True)
-    data["model"]["layers"] = _written_layers(data["model"].get("layers", []))
+    data["model"]["layers"] = layers.written(data["model"].get("layers", []))
     if spec.data is not None and spec.data.scheme in PATH_SCHEMES:
         path = resolve_path(spec.data, str(spec_file)).resolve()
         data["data"]["source"] = f"{spec.data.scheme}:{path}"
