@@ -19,20 +19,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from dlspec.tasks import TASKS, scores
 from dlspec.train.diagnosis import Verdict
-from dlspec.train.results import METRICS, FoldResult, Results, Scores
+from dlspec.train.results import FoldResult, Results, Scores
 
 DECIMALS = 4
 SPARKS = "▁▂▃▄▅▆▇█"
 CURVE_WIDTH = 48
 LOG_SCALE_RATIO = 10  # learning curves spanning more than this factor are drawn on a log scale
-# The per-fold table's columns: the task's own metrics and the loss (metrics.json has all).
-FOLD_METRICS: dict[str, tuple[str, ...]] = {
-    "binary": ("accuracy", "auc", "f1", "loss"),
-    "multiclass": ("accuracy", "f1", "loss"),
-    "regression": ("rmse", "mae", "r2", "loss"),
-    "next_token": ("accuracy", "perplexity", "loss"),
-}
 VERDICT_STYLES = {"just right": "green", "underfitting": "yellow", "overfitting": "red"}
 LABELS = {
     "accuracy": "accuracy",
@@ -59,14 +53,15 @@ def mean_std(mean: float, std: float) -> str:
 
 
 def _order(task: str, names: Sequence[str]) -> list[str]:
-    known = [m for m in METRICS.get(task, ()) if m in names]
+    known = [m for m in scores(task) if m in names]
     return known + sorted(set(names) - set(known))
 
 
 def folds_table(results: Results) -> Table:
     """Validation metrics of each fold, with mean ± std across folds in the footer."""
     summary = results.validation_summary()
-    wanted = FOLD_METRICS.get(results.task)
+    row = TASKS.get(results.task)  # the per-fold table's columns (metrics.json has all)
+    wanted = row.fold_columns if row is not None else None
     metrics = [m for m in results.metric_names if wanted is None or m in wanted]
     several = len(results.folds) > 1
     title = f"Validation ({results.scheme}, {len(results.folds)} fold{'s' * several})"
@@ -253,7 +248,7 @@ def key_metric(metrics: dict[str, Any]) -> str | None:
     """A run's headline metric: the first of its task's metrics that it has."""
     task = metrics.get("task", "")
     have = set(metrics.get("validation", {})) | set(metrics.get("test", {}))
-    return next((m for m in METRICS.get(task, ()) if m in have), None)
+    return next((m for m in scores(task) if m in have), None)
 
 
 def runs_table(runs: Sequence[Any]) -> Table:

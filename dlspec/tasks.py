@@ -36,6 +36,9 @@ class TaskRow:
     allowed_metrics: tuple[str, ...]
     units: str  # where the head's width comes from, for messages and the README
     size_field: str | None  # the task field that gives the head width when data cannot
+    classification: bool  # targets are class labels: stratified splits, class weights
+    scores: tuple[str, ...]  # every score a run reports, in report order; the first is key
+    fold_columns: tuple[str, ...]  # the scores the per-fold table shows
 
 
 TASKS: dict[str, TaskRow] = {
@@ -47,6 +50,9 @@ TASKS: dict[str, TaskRow] = {
         allowed_metrics=("rmse", "mae", "mse"),
         units="the number of target columns",
         size_field="outputs",
+        classification=False,
+        scores=("rmse", "mae", "r2", "loss"),
+        fold_columns=("rmse", "mae", "r2", "loss"),
     ),
     "binary": TaskRow(
         activation="sigmoid",
@@ -56,6 +62,9 @@ TASKS: dict[str, TaskRow] = {
         allowed_metrics=("accuracy", "auc", "precision", "recall"),
         units="1",
         size_field=None,
+        classification=True,
+        scores=("accuracy", "auc", "precision", "recall", "f1", "loss"),
+        fold_columns=("accuracy", "auc", "f1", "loss"),
     ),
     "multiclass": TaskRow(
         activation="softmax",
@@ -65,6 +74,9 @@ TASKS: dict[str, TaskRow] = {
         allowed_metrics=("accuracy",),
         units="the number of classes",
         size_field="classes",
+        classification=True,
+        scores=("accuracy", "precision", "recall", "f1", "loss"),
+        fold_columns=("accuracy", "f1", "loss"),
     ),
     "next_token": TaskRow(
         activation="softmax",
@@ -74,8 +86,29 @@ TASKS: dict[str, TaskRow] = {
         allowed_metrics=("accuracy", "perplexity"),
         units="the vocabulary size",
         size_field="vocabulary",
+        classification=False,
+        scores=("accuracy", "perplexity", "loss"),
+        fold_columns=("accuracy", "perplexity", "loss"),
     ),
 }
+CLASSIFICATION = tuple(name for name, row in TASKS.items() if row.classification)
+DEFAULT_THRESHOLD = 0.5  # the probability above which a binary prediction is class 1
+
+
+def scores(task: str) -> tuple[str, ...]:
+    """The scores a run of ``task`` reports, in report order (none for an unknown task)."""
+    row = TASKS.get(task)
+    return row.scores if row is not None else ()
+
+
+def head_width(
+    task: str, *, classes: int | None, outputs: int | None, vocabulary: int | None
+) -> int | None:
+    """The head's width as the data tells it (``size_field``'s quantity), or None if unknown."""
+    field = TASKS[task].size_field
+    if field is None:
+        return 1
+    return {"classes": classes, "outputs": outputs, "vocabulary": vocabulary}[field]
 
 
 class _Task(SpecModel):
@@ -95,6 +128,11 @@ class _Task(SpecModel):
     def head_activation(self) -> str:
         """The head's activation: the override, or the table's."""
         return self.activation or self.row.activation
+
+    @property
+    def decision_threshold(self) -> float:
+        """The probability above which a binary prediction is class 1."""
+        return DEFAULT_THRESHOLD
 
     @property
     def head_metrics(self) -> list[str]:
@@ -128,8 +166,16 @@ class BinaryTask(_Task):
     type: Literal["binary"] = Field(description="Task type.")
     loss: Loss = Field(default="binary_crossentropy", description="Loss: binary_crossentropy.")
     threshold: float = Field(
-        default=0.5, gt=0, lt=1, description="Probability above which a prediction is class 1."
+        default=DEFAULT_THRESHOLD,
+        gt=0,
+        lt=1,
+        description="Probability above which a prediction is class 1.",
     )
+
+    @property
+    def decision_threshold(self) -> float:
+        """The spec's ``threshold``."""
+        return self.threshold
 
 
 class MulticlassTask(_Task):

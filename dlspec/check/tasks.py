@@ -8,6 +8,7 @@ from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.located import SourceMap
 from dlspec.spec import Spec
+from dlspec.tasks import CLASSIFICATION, head_width
 
 
 def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:
@@ -77,7 +78,7 @@ def _targets(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnost
                 "use task: multiclass",
             )
         ]
-    if task in ("binary", "multiclass") and data.targets == "regression":
+    if task in CLASSIFICATION and data.targets == "regression":
         return [
             make(
                 "DLS322",
@@ -143,12 +144,13 @@ def _units(
     spec: Spec, data: DataInfo, source_map: SourceMap
 ) -> tuple[int | None, list[Diagnostic]]:
     task = spec.task
-    if task.type == "binary":
-        return 1, []
+    known = head_width(
+        task.type, classes=data.classes, outputs=data.outputs, vocabulary=data.vocabulary
+    )
     field = task.row.size_field
-    assert field is not None
+    if field is None:
+        return known, []
     given: int | None = getattr(task, field)
-    known = {"classes": data.classes, "outputs": data.outputs, "vocabulary": data.vocabulary}[field]
     if given is not None and known is not None and given != known:
         return given, [
             make(

@@ -49,7 +49,7 @@ def _accuracy(task: TaskSpec) -> keras.metrics.Metric:
 
 
 def _metric(name: str, task: TaskSpec) -> keras.metrics.Metric:
-    threshold = getattr(task, "threshold", 0.5)
+    threshold = task.decision_threshold
     factories: dict[str, Callable[[], Any]] = {
         "rmse": lambda: keras.metrics.RootMeanSquaredError(name="rmse"),
         "mae": lambda: keras.metrics.MeanAbsoluteError(name="mae"),

@@ -20,7 +20,6 @@ from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
 from dlspec.spec import Spec
 
-CLASSIFICATION = ("binary", "multiclass")
 LAYOUTS = (("x", "y"), ("x_train", "y_train"))
 
 

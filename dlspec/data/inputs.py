@@ -12,6 +12,7 @@ from dlspec.data import arrays, images, keras_sets, tables, tabular, text, windo
 from dlspec.data.problems import Problems
 from dlspec.data.sources import load
 from dlspec.spec import Spec
+from dlspec.tasks import CLASSIFICATION
 
 if TYPE_CHECKING:
     from dlspec.located import SourceMap
@@ -71,7 +72,7 @@ def read_inputs(
 def _class_names_if_needed(
     spec: Spec, spec_file: str | Path, source_map: SourceMap | None
 ) -> list[str] | None:
-    if spec.task.type not in tabular.CLASSIFICATION or spec.data is None:
+    if spec.task.type not in CLASSIFICATION or spec.data is None:
         return None
     if spec.data.scheme == "keras":
         return keras_sets.class_names(spec.data.location)

@@ -15,8 +15,7 @@ from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
 from dlspec.sections import DataSpec
-
-CLASSIFICATION = ("binary", "multiclass")
+from dlspec.tasks import CLASSIFICATION
 
 
 def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str, list[str]]:

@@ -30,6 +30,8 @@ from typing import Protocol
 
 import numpy as np
 
+from dlspec.tasks import CLASSIFICATION, DEFAULT_THRESHOLD
+
 HIGH_SHARE = 0.5
 """Training error above this share of the trivial baseline's error is high."""
 
@@ -106,7 +108,7 @@ BASELINE_NAMES = {
 
 def error(task: str, metrics: dict[str, float]) -> float | None:
     """The task's error from a dict of scores, or None when the scores lack it."""
-    if task in ("binary", "multiclass"):
+    if task in CLASSIFICATION:
         accuracy = metrics.get("accuracy")
         return None if accuracy is None else 1.0 - accuracy
     return metrics.get("rmse" if task == "regression" else "perplexity")
@@ -120,7 +122,7 @@ def baseline(task: str, y: np.ndarray) -> float:
     predicts every token with its frequency (its perplexity is ``exp`` of the unigram entropy).
     """
     y = np.asarray(y)
-    if task in ("binary", "multiclass"):
+    if task in CLASSIFICATION:
         _, counts = np.unique(y, return_counts=True)
         return float(1.0 - counts.max() / counts.sum())
     if task == "regression":
@@ -130,7 +132,9 @@ def baseline(task: str, y: np.ndarray) -> float:
     return float(np.exp(-np.sum(p * np.log(p))))
 
 
-def noise(task: str, y: np.ndarray, predicted: np.ndarray, threshold: float = 0.5) -> float:
+def noise(
+    task: str, y: np.ndarray, predicted: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+) -> float:
     """The standard error of the task's error measured on these rows, from each row's error.
 
     Classification: the binomial standard error of the error rate, with one error and one hit
@@ -143,7 +147,7 @@ def noise(task: str, y: np.ndarray, predicted: np.ndarray, threshold: float = 0.
     n = len(y)
     if n == 0:
         return float("nan")
-    if task in ("binary", "multiclass"):
+    if task in CLASSIFICATION:
         if task == "binary":
             chosen = (predicted.reshape(n) > threshold).astype(int)
         else:

@@ -20,10 +20,11 @@ from dlspec import compiler
 from dlspec.check import Inference
 from dlspec.data import Dataset, Preprocessor
 from dlspec.spec import Spec
+from dlspec.tasks import CLASSIFICATION, head_width
 from dlspec.train import checkpoint, diagnosis, scoring
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores
-from dlspec.train.schemes import CLASSIFICATION, labels
+from dlspec.train.schemes import labels
 from dlspec.train.stopping import Stop
 
 
@@ -184,14 +185,13 @@ class _Interruption(keras.callbacks.Callback):
 
 def head_units(spec: Spec, dataset: Dataset) -> int | None:
     """The head's width as the loaded data tells it (classes, target columns, vocabulary)."""
-    task = spec.task.type
-    if task == "multiclass" and dataset.class_names:
-        return len(dataset.class_names)
-    if task == "regression":
-        return 1 if dataset.y.ndim == 1 else int(dataset.y.shape[-1])
-    if task == "next_token":
-        return dataset.vocabulary
-    return None
+    y = dataset.y
+    return head_width(
+        spec.task.type,
+        classes=len(dataset.class_names) if dataset.class_names else None,
+        outputs=1 if y.ndim == 1 else int(y.shape[-1]),
+        vocabulary=dataset.vocabulary,
+    )
 
 
 def fit(
@@ -395,4 +395,4 @@ def evaluate(model: keras.Model, spec: Spec, x: np.ndarray, y: np.ndarray) -> di
 
 
 def _threshold(spec: Spec) -> float:
-    return float(getattr(spec.task, "threshold", 0.5))
+    return spec.task.decision_threshold

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from dlspec import data
+from dlspec.tasks import CLASSIFICATION
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
 from dlspec.train.saved import SavedRun, open_run
@@ -20,13 +21,11 @@ from dlspec.train.saved import SavedRun, open_run
 def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
     """The CSV header and rows for the model's outputs."""
     task = run.spec.task.type
-    if task in ("binary", "multiclass"):
+    if task in CLASSIFICATION:
         probabilities = scoring.class_probabilities(task, predicted)
         k = probabilities.shape[1]
         names = run.class_names or [str(i) for i in range(k)]
-        chosen = scoring.predicted_labels(
-            task, predicted, float(getattr(run.spec.task, "threshold", 0.5))
-        )
+        chosen = scoring.predicted_labels(task, predicted, run.spec.task.decision_threshold)
         header = [*names, "predicted"]
         rows = [[*map(float, p), names[c]] for p, c in zip(probabilities, chosen, strict=True)]
         return header, rows

@@ -11,15 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from dlspec import tasks
 from dlspec.train.diagnosis import Verdict
 
-# Metrics per task, in the order reports show them; the first is the key metric of a run.
-METRICS: dict[str, tuple[str, ...]] = {
-    "binary": ("accuracy", "auc", "precision", "recall", "f1", "loss"),
-    "multiclass": ("accuracy", "precision", "recall", "f1", "loss"),
-    "regression": ("rmse", "mae", "r2", "loss"),
-    "next_token": ("accuracy", "perplexity", "loss"),
-}
 # Metrics where a higher value is better (the rest are errors, lower is better).
 HIGHER_IS_BETTER = frozenset({"accuracy", "auc", "precision", "recall", "f1", "r2"})
 
@@ -86,7 +80,7 @@ class Results:
         if not self.folds:
             return []
         common = set.intersection(*(set(f.validation) for f in self.folds))
-        order = METRICS.get(self.task, ())
+        order = tasks.scores(self.task)
         return [m for m in order if m in common] + sorted(common - set(order))
 
     def validation_summary(self) -> dict[str, dict[str, Any]]:

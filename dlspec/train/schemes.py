@@ -19,8 +19,7 @@ from sklearn.model_selection import (
 )
 
 from dlspec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
-
-CLASSIFICATION = ("binary", "multiclass")
+from dlspec.tasks import CLASSIFICATION
 
 
 @dataclass(frozen=True)

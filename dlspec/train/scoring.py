@@ -13,11 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn import metrics as sk
 
+from dlspec.tasks import CLASSIFICATION, DEFAULT_THRESHOLD
 from dlspec.train.results import ClassReport, Scores
 from dlspec.train.schemes import labels
 
 
-def predicted_labels(task: str, probabilities: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+def predicted_labels(
+    task: str, probabilities: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+) -> np.ndarray:
     """Class indexes from a classifier's outputs: argmax, or ``p > threshold`` for binary."""
     probabilities = np.asarray(probabilities)
     if task == "binary":
@@ -35,7 +38,7 @@ def class_probabilities(task: str, outputs: np.ndarray) -> np.ndarray:
 
 
 def summary(
-    task: str, y: np.ndarray, outputs: np.ndarray, threshold: float = 0.5
+    task: str, y: np.ndarray, outputs: np.ndarray, threshold: float = DEFAULT_THRESHOLD
 ) -> dict[str, float]:
     """The task's metrics from targets and model outputs (no loss: the model computes that)."""
     y = np.asarray(y)
@@ -48,7 +51,7 @@ def summary(
             "mae": float(sk.mean_absolute_error(truth, predicted)),
             "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
         }
-    if task not in ("binary", "multiclass"):
+    if task not in CLASSIFICATION:
         return {}
     truth = labels(y)
     predicted = predicted_labels(task, outputs, threshold)
@@ -72,7 +75,7 @@ def test_result(
     outputs: np.ndarray,
     loss_and_metrics: dict[str, float],
     class_names: Sequence[str] | None,
-    threshold: float = 0.5,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Scores:
     """Test scores: the task's metrics, the loss, the confusion matrix, the per-class report.
 
@@ -89,7 +92,7 @@ def test_result(
     if task == "next_token":
         values = dict(loss_and_metrics)
     values["loss"] = float(loss_and_metrics["loss"])
-    if task not in ("binary", "multiclass"):
+    if task not in CLASSIFICATION:
         return Scores(len(y), _finite(values))
     k = 2 if task == "binary" else np.asarray(outputs).shape[-1]
     names = list(class_names) if class_names else [str(i) for i in range(k)]

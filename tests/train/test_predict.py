@@ -14,6 +14,7 @@ import yaml
 from conftest import Trained, invoke
 
 from dlspec import check, data
+from dlspec.tasks import BinaryTask, RegressionTask
 from dlspec.train import experiment
 from dlspec.train.environment import sha256
 from dlspec.train.predict import table
@@ -138,13 +139,13 @@ def test_runs_lists_and_compares(iris_run: Trained, tmp_path: Path) -> None:
 
 def test_prediction_tables_for_binary_and_regression() -> None:
     binary = SimpleNamespace(
-        spec=SimpleNamespace(task=SimpleNamespace(type="binary", threshold=0.5)),
+        spec=SimpleNamespace(task=BinaryTask(type="binary", threshold=0.5)),
         class_names=["benign", "malignant"],
     )
     header, rows = table(binary, np.array([[0.2], [0.9]]))
     assert header == ["benign", "malignant", "predicted"]
     assert rows == [[0.8, 0.2, "benign"], [pytest.approx(0.1), 0.9, "malignant"]]
-    regression = SimpleNamespace(spec=SimpleNamespace(task=SimpleNamespace(type="regression")))
+    regression = SimpleNamespace(spec=SimpleNamespace(task=RegressionTask(type="regression")))
     assert table(regression, np.array([[1.5], [2.0]])) == (["prediction"], [[1.5], [2.0]])
     header, _ = table(regression, np.zeros((2, 2)))
     assert header == ["prediction_0", "prediction_1"]
