@@ -37,6 +37,10 @@ class TaskRow:
     units: str  # where the head's width comes from, for messages and the README
     size_field: str | None  # the task field that gives the head width when data cannot
     classification: bool  # targets are class labels: stratified splits, class weights
+    outputs: Literal["probability", "probabilities", "values", "sequences"]  # a head's output
+    error: str  # the verdict's error: "accuracy" (as 1 - accuracy), "rmse" or "perplexity"
+    error_name: str  # that error in the course's words
+    baseline: str  # the trivial predictor the verdict compares with
     scores: tuple[str, ...]  # every score a run reports, in report order; the first is key
     fold_columns: tuple[str, ...]  # the scores the per-fold table shows
 
@@ -51,6 +55,10 @@ TASKS: dict[str, TaskRow] = {
         units="the number of target columns",
         size_field="outputs",
         classification=False,
+        outputs="values",
+        error="rmse",
+        error_name="RMSE",
+        baseline="the mean",
         scores=("rmse", "mae", "r2", "loss"),
         fold_columns=("rmse", "mae", "r2", "loss"),
     ),
@@ -63,6 +71,10 @@ TASKS: dict[str, TaskRow] = {
         units="1",
         size_field=None,
         classification=True,
+        outputs="probability",
+        error="accuracy",
+        error_name="error rate",
+        baseline="the majority class",
         scores=("accuracy", "auc", "precision", "recall", "f1", "loss"),
         fold_columns=("accuracy", "auc", "f1", "loss"),
     ),
@@ -75,6 +87,10 @@ TASKS: dict[str, TaskRow] = {
         units="the number of classes",
         size_field="classes",
         classification=True,
+        outputs="probabilities",
+        error="accuracy",
+        error_name="error rate",
+        baseline="the majority class",
         scores=("accuracy", "precision", "recall", "f1", "loss"),
         fold_columns=("accuracy", "f1", "loss"),
     ),
@@ -87,6 +103,10 @@ TASKS: dict[str, TaskRow] = {
         units="the vocabulary size",
         size_field="vocabulary",
         classification=False,
+        outputs="sequences",
+        error="perplexity",
+        error_name="perplexity",
+        baseline="the unigram model",
         scores=("accuracy", "perplexity", "loss"),
         fold_columns=("accuracy", "perplexity", "loss"),
     ),

@@ -55,3 +55,22 @@ def test_only_binary_tasks_carry_their_own_threshold() -> None:
     binary = tasks.BinaryTask(type="binary", threshold=0.7)
     assert binary.decision_threshold == 0.7
     assert tasks.MulticlassTask(type="multiclass").decision_threshold == tasks.DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_a_rows_verdict_error_is_one_of_its_scores(name: str) -> None:
+    row = TASKS[name]
+    assert row.error in row.scores and row.error_name and row.baseline
+    assert row.classification == (row.outputs in ("probability", "probabilities"))
+
+
+@pytest.mark.parametrize("module", ["train/scoring.py", "train/diagnosis.py", "train/predict.py"])
+def test_scoring_the_verdict_and_predictions_read_the_table_not_task_names(module: str) -> None:
+    tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+    named = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare)
+        and any(isinstance(c, ast.Constant) and c.value in TASKS for c in node.comparators)
+    ]
+    assert named == [], f"{module} compares with a task's name at lines {named}"

@@ -30,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dlspec.tasks import CLASSIFICATION, DEFAULT_THRESHOLD
+from dlspec.tasks import DEFAULT_THRESHOLD, TASKS
 
 HIGH_SHARE = 0.5
 """Training error above this share of the trivial baseline's error is high."""
@@ -92,26 +92,14 @@ class Verdict:
 # classification the error rate (1 - accuracy), regression the RMSE, next_token the perplexity
 # (the model's effective branching factor, as the error rate is for classes).
 
-ERROR_NAMES = {
-    "binary": "error rate",
-    "multiclass": "error rate",
-    "regression": "RMSE",
-    "next_token": "perplexity",
-}
-BASELINE_NAMES = {
-    "binary": "the majority class",
-    "multiclass": "the majority class",
-    "regression": "the mean",
-    "next_token": "the unigram model",
-}
-
 
 def error(task: str, metrics: dict[str, float]) -> float | None:
     """The task's error from a dict of scores, or None when the scores lack it."""
-    if task in CLASSIFICATION:
+    measure = TASKS[task].error
+    if measure == "accuracy":
         accuracy = metrics.get("accuracy")
         return None if accuracy is None else 1.0 - accuracy
-    return metrics.get("rmse" if task == "regression" else "perplexity")
+    return metrics.get(measure)
 
 
 def baseline(task: str, y: np.ndarray) -> float:
@@ -122,10 +110,11 @@ def baseline(task: str, y: np.ndarray) -> float:
     predicts every token with its frequency (its perplexity is ``exp`` of the unigram entropy).
     """
     y = np.asarray(y)
-    if task in CLASSIFICATION:
+    outputs = TASKS[task].outputs
+    if TASKS[task].classification:
         _, counts = np.unique(y, return_counts=True)
         return float(1.0 - counts.max() / counts.sum())
-    if task == "regression":
+    if outputs == "values":
         return float(np.sqrt(np.mean(np.var(y.reshape(len(y), -1), axis=0))))
     _, counts = np.unique(y, return_counts=True)
     p = counts / counts.sum()
@@ -147,14 +136,15 @@ def noise(
     n = len(y)
     if n == 0:
         return float("nan")
-    if task in CLASSIFICATION:
-        if task == "binary":
+    outputs = TASKS[task].outputs
+    if TASKS[task].classification:
+        if outputs == "probability":
             chosen = (predicted.reshape(n) > threshold).astype(int)
         else:
             chosen = predicted.argmax(axis=-1)
         p = (np.sum(chosen != y.reshape(n)) + 1) / (n + 2)
         return float(np.sqrt(p * (1 - p) / n))
-    if task == "regression":
+    if outputs == "values":
         squared = np.mean((predicted.reshape(n, -1) - y.reshape(n, -1)) ** 2, axis=1)
         rmse = np.sqrt(squared.mean())
         spread = squared.std(ddof=1) / np.sqrt(n) if n > 1 else squared.mean()
@@ -232,7 +222,7 @@ def judge(task: str, folds: Sequence[_Fold]) -> Verdict:
     tr, va = float(np.mean(train)), float(np.mean(valid))  # type: ignore[arg-type]
     base = float(np.mean(baselines))  # type: ignore[arg-type]
     se = _standard_error(task, folds)
-    name, trivial = ERROR_NAMES[task], BASELINE_NAMES[task]
+    name, trivial = TASKS[task].error_name, TASKS[task].baseline
     numbers: dict[str, float | str] = {
         "error": name,
         "training_error": tr,

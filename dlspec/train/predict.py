@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from dlspec import data
-from dlspec.tasks import CLASSIFICATION
+from dlspec.tasks import TASKS
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
 from dlspec.train.saved import SavedRun, open_run
@@ -21,7 +21,8 @@ from dlspec.train.saved import SavedRun, open_run
 def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
     """The CSV header and rows for the model's outputs."""
     task = run.spec.task.type
-    if task in CLASSIFICATION:
+    row = TASKS[task]
+    if row.classification:
         probabilities = scoring.class_probabilities(task, predicted)
         k = probabilities.shape[1]
         names = run.class_names or [str(i) for i in range(k)]
@@ -29,7 +30,7 @@ def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[ob
         header = [*names, "predicted"]
         rows = [[*map(float, p), names[c]] for p, c in zip(probabilities, chosen, strict=True)]
         return header, rows
-    if task == "next_token":
+    if row.outputs == "sequences":
         # The most likely next token after each sequence's last position.
         return ["next_token"], [[int(t)] for t in predicted[:, -1, :].argmax(axis=-1)]
     values = predicted.reshape(len(predicted), -1)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn import metrics as sk
 
-from dlspec.tasks import CLASSIFICATION, DEFAULT_THRESHOLD
+from dlspec.tasks import DEFAULT_THRESHOLD, TASKS
 from dlspec.train.results import ClassReport, Scores
 from dlspec.train.schemes import labels
 
@@ -23,7 +23,7 @@ def predicted_labels(
 ) -> np.ndarray:
     """Class indexes from a classifier's outputs: argmax, or ``p > threshold`` for binary."""
     probabilities = np.asarray(probabilities)
-    if task == "binary":
+    if TASKS[task].outputs == "probability":
         return (probabilities.reshape(len(probabilities)) > threshold).astype(int)
     return probabilities.argmax(axis=-1)
 
@@ -31,7 +31,7 @@ def predicted_labels(
 def class_probabilities(task: str, outputs: np.ndarray) -> np.ndarray:
     """One column per class: a binary head's single sigmoid output becomes (1 - p, p)."""
     outputs = np.asarray(outputs, dtype=np.float64)
-    if task == "binary":
+    if TASKS[task].outputs == "probability":
         p = outputs.reshape(len(outputs))
         return np.stack([1.0 - p, p], axis=1)
     return outputs
@@ -43,7 +43,8 @@ def summary(
     """The task's metrics from targets and model outputs (no loss: the model computes that)."""
     y = np.asarray(y)
     outputs = np.asarray(outputs)
-    if task == "regression":
+    row = TASKS[task]
+    if row.outputs == "values":
         truth = y.reshape(len(y), -1).astype(np.float64)
         predicted = outputs.reshape(len(outputs), -1).astype(np.float64)
         return {
@@ -51,7 +52,7 @@ def summary(
             "mae": float(sk.mean_absolute_error(truth, predicted)),
             "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
         }
-    if task not in CLASSIFICATION:
+    if not row.classification:
         return {}
     truth = labels(y)
     predicted = predicted_labels(task, outputs, threshold)
@@ -64,7 +65,7 @@ def summary(
         "recall": float(recall),
         "f1": float(f1),
     }
-    if task == "binary" and len(np.unique(truth)) == 2:
+    if row.outputs == "probability" and len(np.unique(truth)) == 2:
         out["auc"] = float(sk.roc_auc_score(truth, np.asarray(outputs).reshape(len(outputs))))
     return out
 
@@ -88,13 +89,14 @@ def test_result(
         class_names: Names of the classes, index order.
         threshold: The binary task's decision threshold.
     """
+    row = TASKS[task]
     values = summary(task, y, outputs, threshold)
-    if task == "next_token":
+    if row.outputs == "sequences":
         values = dict(loss_and_metrics)
     values["loss"] = float(loss_and_metrics["loss"])
-    if task not in CLASSIFICATION:
+    if not row.classification:
         return Scores(len(y), _finite(values))
-    k = 2 if task == "binary" else np.asarray(outputs).shape[-1]
+    k = 2 if row.outputs == "probability" else np.asarray(outputs).shape[-1]
     names = list(class_names) if class_names else [str(i) for i in range(k)]
     truth = labels(np.asarray(y))
     predicted = predicted_labels(task, outputs, threshold)

@@ -7,6 +7,7 @@ import pytest
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
 
+from dlspec.tasks import TASKS
 from dlspec.train import diagnosis
 from dlspec.train.results import FoldResult
 
@@ -151,7 +152,7 @@ def test_verdict_follows_the_course_table(case: str) -> None:
     assert verdict.remedies == list(diagnosis.REMEDIES[expected])
     assert verdict.numbers["training_error"] == pytest.approx(train)
     assert verdict.numbers["baseline_error"] == base
-    assert diagnosis.BASELINE_NAMES[task] in verdict.reason
+    assert TASKS[task].baseline in verdict.reason
 
 
 def test_the_verdict_line_says_which_numbers_decided_it() -> None:
