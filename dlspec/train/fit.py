@@ -333,7 +333,7 @@ def score(
         return {}, None
     inputs = fitted.preprocessor.transform(x)
     outputs = int(fitted.model.output_shape[-1])
-    task, threshold = spec.task.type, _threshold(spec)
+    task, threshold = spec.task.type, spec.task.decision_threshold
     if task == "next_token":
         values = evaluate(fitted.model, spec, inputs, targets(spec, y, outputs))
         if not with_noise:
@@ -369,7 +369,7 @@ def test_scores(
     else:
         evaluated = {"loss": loss(model, wanted, predicted)}
     return scoring.test_result(
-        spec.task.type, y, predicted, evaluated, class_names, _threshold(spec)
+        spec.task.type, y, predicted, evaluated, class_names, spec.task.decision_threshold
     )
 
 
@@ -392,7 +392,3 @@ def evaluate(model: keras.Model, spec: Spec, x: np.ndarray, y: np.ndarray) -> di
         else:
             flat[name] = float(value)
     return flat
-
-
-def _threshold(spec: Spec) -> float:
-    return spec.task.decision_threshold

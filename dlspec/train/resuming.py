@@ -83,6 +83,8 @@ def save(
         state["checkpoint"] = checkpoint.describe()
         state["variables_sha256"] = digest(folder / VARIABLES)
     files.write_text(folder / STATE, json.dumps(state, indent=2) + "\n")
+    if checkpoint is None:
+        files.remove(folder / VARIABLES)  # an earlier cut's arrays: this state has none
 
 
 def _refuse(path: Path, state: str, reason: str | None) -> SpecError:
