@@ -94,7 +94,7 @@ def from_run(
     from dlspec.train.saved import open_run
 
     saved = open_run(run)
-    if saved.spec.task.type != "next_token":
+    if saved.spec.task.row.targets != "tokens":
         raise SpecError(
             [
                 make(

@@ -37,6 +37,7 @@ class TaskRow:
     units: str  # where the head's width comes from, for messages and the README
     size_field: str | None  # the task field that gives the head width when data cannot
     classification: bool  # targets are class labels: stratified splits, class weights
+    targets: Literal["values", "labels", "tokens"]  # what a source must provide as y
     outputs: Literal["probability", "probabilities", "values", "sequences"]  # a head's output
     error: str  # the verdict's error: "accuracy" (as 1 - accuracy), "rmse" or "perplexity"
     error_name: str  # that error in the course's words
@@ -55,6 +56,7 @@ TASKS: dict[str, TaskRow] = {
         units="the number of target columns",
         size_field="outputs",
         classification=False,
+        targets="values",
         outputs="values",
         error="rmse",
         error_name="RMSE",
@@ -71,6 +73,7 @@ TASKS: dict[str, TaskRow] = {
         units="1",
         size_field=None,
         classification=True,
+        targets="labels",
         outputs="probability",
         error="accuracy",
         error_name="error rate",
@@ -87,6 +90,7 @@ TASKS: dict[str, TaskRow] = {
         units="the number of classes",
         size_field="classes",
         classification=True,
+        targets="labels",
         outputs="probabilities",
         error="accuracy",
         error_name="error rate",
@@ -103,6 +107,7 @@ TASKS: dict[str, TaskRow] = {
         units="the vocabulary size",
         size_field="vocabulary",
         classification=False,
+        targets="tokens",
         outputs="sequences",
         error="perplexity",
         error_name="perplexity",

@@ -16,7 +16,7 @@ from dlspec.diagnostics import Diagnostic, make
 from dlspec.located import SourceMap
 from dlspec.sections import DataSpec
 
-Targets = Literal["regression", "binary", "multiclass", "tokens"]
+Targets = Literal["regression", "binary", "multiclass", "next_token"]  # the task they suit
 
 DEFAULT_SAMPLES = 500
 DEFAULT_MAX_TOKENS = 10_000
@@ -113,7 +113,7 @@ def _from_file(data: DataSpec, path: Path, tokens: Shape, vocabulary: int) -> Da
     if data.scheme == "text":
         if path.suffix.lower() in (".csv", ".tsv"):
             return DataInfo(tokens, dtype="int32", vocabulary=vocabulary)
-        return DataInfo(tokens, dtype="int32", targets="tokens", vocabulary=vocabulary)
+        return DataInfo(tokens, dtype="int32", targets="next_token", vocabulary=vocabulary)
     if data.scheme == "csv" and path.is_file():
         header = _header(path)
         if header is None:

@@ -8,7 +8,7 @@ from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.located import SourceMap
 from dlspec.spec import Spec
-from dlspec.tasks import CLASSIFICATION, head_width
+from dlspec.tasks import TASKS, head_width
 
 
 def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:
@@ -47,57 +47,57 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
 
 
 def _targets(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:
-    task, where = spec.task.type, source_map.locate(("data", "source"))
-    source = spec.data.source if spec.data else ""
+    """The task's kind of target (its row's ``targets``) against the task the data suits."""
     if data.targets is None:
         return []
-    if task == "next_token" and data.targets != "tokens":
+    task, row, suits = spec.task.type, spec.task.row, TASKS[data.targets]
+    where = source_map.locate(("data", "source"))
+    source = spec.data.source if spec.data else ""
+    if row.targets == suits.targets:
+        if row.outputs == "probability" and data.classes is not None and data.classes > 2:
+            return [
+                make(
+                    "DLS322",
+                    f"'{source}' has {data.classes} classes, the {task} task takes 2",
+                    source_map.locate(("task",)),
+                    "use task: multiclass",
+                )
+            ]
+        return []
+    if row.targets == "tokens":
+        message = f"'{source}' has no token sequences for the {task} task"
         return [
             make(
-                "DLS322",
-                f"'{source}' has no token sequences for the next_token task",
-                where,
-                "next_token trains on a text corpus: use a text:PATH source",
+                "DLS322", message, where, f"{task} trains on a text corpus: use a text:PATH source"
             )
         ]
-    if data.targets == "tokens" and task != "next_token":
+    if suits.targets == "tokens":
         return [
             make(
                 "DLS322",
                 f"a plain text corpus has no labels for the {task} task",
                 where,
-                "use task: next_token, or a CSV table of text and labels",
+                f"use task: {data.targets}, or a CSV table of text and labels",
             )
         ]
-    if task == "binary" and data.classes is not None and data.classes > 2:
-        return [
-            make(
-                "DLS322",
-                f"'{source}' has {data.classes} classes, the binary task takes 2",
-                source_map.locate(("task",)),
-                "use task: multiclass",
-            )
-        ]
-    if task in CLASSIFICATION and data.targets == "regression":
+    if row.targets == "labels":
         return [
             make(
                 "DLS322",
                 f"'{source}' has real-valued targets, not classes",
                 source_map.locate(("task",)),
-                "use task: regression",
-            )
-        ]
-    if task == "regression" and data.targets in ("binary", "multiclass"):
-        return [
-            make(
-                "DLS322",
-                f"'{source}' has class labels; regression would treat them as numbers",
-                source_map.locate(("task",)),
                 f"use task: {data.targets}",
-                warning=True,
             )
         ]
-    return []
+    return [
+        make(
+            "DLS322",
+            f"'{source}' has class labels; {task} would treat them as numbers",
+            source_map.locate(("task",)),
+            f"use task: {data.targets}",
+            warning=True,
+        )
+    ]
 
 
 def head(
@@ -109,12 +109,12 @@ def head(
     units, diagnostics = _units(spec, data, source_map)
     if units is None:
         return None, diagnostics
-    if task.type == "next_token":
+    if task.row.outputs == "sequences":
         if len(body) != 2:
             diagnostics.append(
                 make(
                     "DLS310",
-                    f"the next_token head needs one vector per position, but the body ends in "
+                    f"the {task.type} head needs one vector per position, but the body ends in "
                     f"{format_shape(body)}",
                     where,
                     "keep the sequence axis: return_sequences: true, no flatten or global pooling",

@@ -51,7 +51,7 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
                 f"'{spec.optimizer.schedule.type}' schedule",
             )
         )
-    regression = spec.task.type in ("regression", "next_token")
+    real_valued = not spec.task.row.classification
     if scheme.stratify and scheme.type == "time_series":
         out.append(
             make(
@@ -61,7 +61,7 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
                 "remove 'stratify'",
             )
         )
-    elif scheme.stratify and regression:
+    elif scheme.stratify and real_valued:
         out.append(
             make(
                 "DLS323",

@@ -40,8 +40,8 @@ def loss(task: TaskSpec) -> keras.losses.Loss:
 
 
 def _accuracy(task: TaskSpec) -> keras.metrics.Metric:
-    if task.type == "binary":
-        return keras.metrics.BinaryAccuracy(name="accuracy", threshold=task.threshold)
+    if task.row.outputs == "probability":
+        return keras.metrics.BinaryAccuracy(name="accuracy", threshold=task.decision_threshold)
     if task.loss == "categorical_crossentropy":
         return keras.metrics.CategoricalAccuracy(name="accuracy")
     # sparse labels: multiclass (default loss) and next_token

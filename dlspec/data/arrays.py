@@ -64,7 +64,7 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     x = convert(spec, found[layout[0]])
     x_test = convert(spec, found[test[0]]) if test else None
     y_arrays = [found[layout[1]], *([found[test[1]]] if test else [])]
-    ys, class_names = _targets(spec.task.type, y_arrays, path, problems)
+    ys, class_names = _targets(spec.task.row.targets, y_arrays, path, problems)
     y, y_test = ys[0], (ys[1] if test else None)
     if spec.data.window is not None:
         if x.ndim != 2:
@@ -107,19 +107,19 @@ def convert(spec: Spec, x: np.ndarray) -> np.ndarray:
 
 
 def _targets(
-    task: str,
+    kind: str,
     arrays: list[np.ndarray],
     path: Path,
     problems: Problems,
     known: list[str] | None = None,
 ) -> tuple[list[np.ndarray], list[str] | None]:
-    """Targets as the task wants them, with class names for classification.
+    """Targets of the task row's ``kind`` (values, labels or tokens), with class names for labels.
 
     Text labels are encoded over the first array's sorted labels, or over ``known`` names.
     """
-    if task == "regression":
+    if kind == "values":
         return [a.astype(np.float32) for a in arrays], None
-    if task == "next_token":
+    if kind == "tokens":
         return [a.astype(np.int32) for a in arrays], None
     arrays = [a.reshape(len(a)) if a.ndim == 2 and a.shape[1] == 1 else a for a in arrays]
     if any(a.ndim != 1 for a in arrays):
@@ -131,7 +131,7 @@ def _targets(
         top = max(int(a.max(initial=0)) for a in arrays)
         return [a.astype(np.int64) for a in arrays], [str(i) for i in range(top + 1)]
     if all(a.dtype.kind == "f" and np.all(a == np.round(a)) for a in arrays):
-        return _targets(task, [a.astype(np.int64) for a in arrays], path, problems)
+        return _targets(kind, [a.astype(np.int64) for a in arrays], path, problems)
     names = known if known is not None else sorted({str(v) for v in arrays[0]})
     index = {name: i for i, name in enumerate(names)}
     unknown = sorted({str(v) for a in arrays[1 if known is None else 0 :] for v in a} - set(names))
@@ -158,6 +158,6 @@ def read_npz_inputs(
             x = found[x_name]
             if y_name not in found:
                 return x, None
-            ys, _ = _targets(spec.task.type, [found[y_name]], path, problems, class_names)
+            ys, _ = _targets(spec.task.row.targets, [found[y_name]], path, problems, class_names)
             return x, ys[0]
     problems.fail("DLS401", f"'{path.name}' has no array 'x' (or 'x_test')")

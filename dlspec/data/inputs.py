@@ -100,7 +100,7 @@ def _text_inputs(
     x = np.array(table.columns[column], dtype=object)
     if label not in table.header:
         return x, None
-    if spec.task.type == "regression":
+    if spec.task.row.targets == "values":
         y = tables.numbers(table, label, found, ())
         found.check()
         return x, y.astype(np.float32)

@@ -56,7 +56,7 @@ def load_table(spec: Spec, path: Path, problems: Problems) -> Dataset:
     text, label = text_and_label(spec, table.header, problems)
     x = np.array(table.columns[text], dtype=object)
     at = ("data", "target") if spec.data.target is not None else SOURCE
-    if spec.task.type == "regression":
+    if spec.task.row.targets == "values":
         y = tables.numbers(table, label, problems, at).astype(np.float32)
         names = None
     else:

@@ -78,12 +78,12 @@ def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
     integer labels otherwise.
     """
     y = np.asarray(y)
-    task = spec.task.type
-    if task == "regression":
+    produced = spec.task.row.outputs
+    if produced == "values":
         return y.reshape(len(y), -1).astype("float32")
-    if task == "binary":
+    if produced == "probability":
         return labels(y).reshape(-1, 1).astype("float32")
-    if task == "multiclass" and spec.task.loss == "categorical_crossentropy" and y.ndim == 1:
+    if spec.task.loss == "categorical_crossentropy" and y.ndim == 1:
         return keras.utils.to_categorical(y, outputs).astype("float32")
     return y
 
@@ -334,7 +334,8 @@ def score(
     inputs = fitted.preprocessor.transform(x)
     outputs = int(fitted.model.output_shape[-1])
     task, threshold = spec.task.type, spec.task.decision_threshold
-    if task == "next_token":
+    per_position = spec.task.row.outputs == "sequences"
+    if per_position:
         values = evaluate(fitted.model, spec, inputs, targets(spec, y, outputs))
         if not with_noise:
             return values, None
@@ -342,7 +343,7 @@ def score(
         fitted.model.predict(inputs, batch_size=spec.training.batch_size, verbose=0)
     )
     noise = diagnosis.noise(task, y, predicted, threshold) if with_noise else None
-    if task != "next_token":
+    if not per_position:
         values = scoring.summary(task, y, predicted, threshold)
         values["loss"] = loss(fitted.model, targets(spec, y, outputs), predicted)
     return {k: v for k, v in values.items() if np.isfinite(v)}, noise
@@ -364,7 +365,7 @@ def test_scores(
     inputs = preprocessor.transform(x)
     predicted = np.asarray(model.predict(inputs, batch_size=spec.training.batch_size, verbose=0))
     wanted = targets(spec, y, int(model.output_shape[-1]))
-    if spec.task.type == "next_token":
+    if spec.task.row.outputs == "sequences":
         evaluated = evaluate(model, spec, inputs, wanted)
     else:
         evaluated = {"loss": loss(model, wanted, predicted)}

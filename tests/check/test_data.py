@@ -133,7 +133,7 @@ def test_text_corpus_is_tokens(infer) -> None:
     assert (data.shape, data.dtype, data.targets, data.vocabulary) == (
         (16,),
         "int32",
-        "tokens",
+        "next_token",
         300,
     )
 
