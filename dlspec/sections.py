@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
@@ -11,20 +12,15 @@ from dlspec.base import SpecModel
 from dlspec.choice import bare_name
 from dlspec.diagnostics import did_you_mean
 from dlspec.layers import LayerItem
+from dlspec.sources import SOURCES
 
 PositiveInt = Annotated[int, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, lt=1)]
 
-# scheme -> the names it knows (None: a path follows the colon)
-SOURCES: dict[str, tuple[str, ...] | None] = {
-    "sklearn": ("iris", "digits", "wine", "breast_cancer", "diabetes"),
-    "synthetic": ("moons", "circles", "xor", "spiral", "blobs", "sine"),
-    "keras": ("mnist", "fashion_mnist", "cifar10", "imdb", "reuters"),
-    "csv": None,
-    "npz": None,
-    "images": None,
-    "text": None,
-}
+DEFAULT_SAMPLES = 500  # synthetic sets
+DEFAULT_MAX_TOKENS = 10_000  # text and keras:imdb|reuters vocabulary
+DEFAULT_SEQUENCE_LENGTH = 200  # tokens per text example
+DEFAULT_IMAGE_SIZE = (64, 64)  # images are resized to this [height, width]
 
 
 class WindowSpec(SpecModel):
@@ -48,10 +44,9 @@ class DataSpec(SpecModel):
     """
 
     source: str = Field(
-        description="SCHEME:NAME or SCHEME:PATH: sklearn:iris|digits|wine|breast_cancer|"
-        "diabetes, synthetic:moons|circles|xor|spiral|blobs|sine, keras:mnist|fashion_mnist|"
-        "cifar10|imdb|reuters, csv:PATH, npz:PATH, images:DIR, text:PATH (paths relative to "
-        "the spec file)."
+        description="SCHEME:NAME or SCHEME:PATH: "
+        + ", ".join(source.usage for source in SOURCES.values())
+        + " (paths relative to the spec file)."
     )
     scale: Literal["none", "standard", "minmax"] = Field(
         default="none", description="Feature scaling, fitted on training data only."
@@ -66,7 +61,8 @@ class DataSpec(SpecModel):
         default=None, description="text (a CSV table): the column holding the text."
     )
     samples: PositiveInt | None = Field(
-        default=None, description="synthetic: how many examples to generate (default 500)."
+        default=None,
+        description=f"synthetic: how many examples to generate (default {DEFAULT_SAMPLES}).",
     )
     noise: float | None = Field(
         default=None, ge=0, description="synthetic: standard deviation of added noise."
@@ -78,13 +74,17 @@ class DataSpec(SpecModel):
         default=None, description="Turn a series into (window, horizon) supervised examples."
     )
     max_tokens: PositiveInt | None = Field(
-        default=None, description="text, keras:imdb|reuters: vocabulary size (default 10000)."
+        default=None,
+        description=f"text, keras:imdb|reuters: vocabulary size (default {DEFAULT_MAX_TOKENS}).",
     )
     sequence_length: PositiveInt | None = Field(
-        default=None, description="text, keras:imdb|reuters: tokens per example (default 200)."
+        default=None,
+        description="text, keras:imdb|reuters: tokens per example "
+        f"(default {DEFAULT_SEQUENCE_LENGTH}).",
     )
     image_size: Annotated[list[PositiveInt], Field(min_length=2, max_length=2)] | None = Field(
-        default=None, description="images: [height, width] to resize to (default [64, 64])."
+        default=None,
+        description=f"images: [height, width] to resize to (default {list(DEFAULT_IMAGE_SIZE)}).",
     )
     color_mode: Literal["rgb", "grayscale"] = Field(
         default="rgb", description="images: 3 channels (rgb) or 1 (grayscale)."
@@ -104,12 +104,12 @@ class DataSpec(SpecModel):
                     "hint": did_you_mean(scheme, SOURCES) if sep else "write it as SCHEME:NAME",
                 },
             )
-        names = SOURCES[scheme]
+        names = SOURCES[scheme].datasets
         if not rest:
             raise PydanticCustomError(
                 "bad_source", "data source '{value}' names no dataset or path", {"value": value}
             )
-        if names is not None and rest not in names:
+        if names and rest not in names:
             hint = did_you_mean(rest, names)
             raise PydanticCustomError(
                 "bad_source",
@@ -127,6 +127,32 @@ class DataSpec(SpecModel):
     def location(self) -> str:
         """The part of ``source`` after the colon: a dataset name or a path."""
         return self.source.partition(":")[2]
+
+    def path(self, spec_file: str | Path) -> Path:
+        """The file or folder a path source names, relative to the spec file's folder."""
+        path = Path(self.location).expanduser()
+        return path if path.is_absolute() else Path(spec_file).parent / path
+
+    @property
+    def vocabulary_size(self) -> int:
+        """``max_tokens``, or its default."""
+        return self.max_tokens or DEFAULT_MAX_TOKENS
+
+    @property
+    def tokens_per_example(self) -> int:
+        """``sequence_length``, or its default."""
+        return self.sequence_length or DEFAULT_SEQUENCE_LENGTH
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        """``image_size`` as (height, width), or its default."""
+        height, width = self.image_size or DEFAULT_IMAGE_SIZE
+        return height, width
+
+    @property
+    def sample_count(self) -> int:
+        """``samples``, or its default."""
+        return self.samples or DEFAULT_SAMPLES
 
 
 def _input_shorthand(value: Any) -> Any:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dlspec import check, source, spec
 from dlspec.diagnostics import Diagnostic
 from dlspec.layers import BY_KIND
-from dlspec.sections import SOURCES
+from dlspec.sources import SOURCES
 from dlspec.tasks import TASKS
 
 SPECS = Path(__file__).parent.parent / "specs"
@@ -32,7 +32,7 @@ SETTINGS = settings(
 WORDS = [
     *BY_KIND,
     *TASKS,
-    *(f"{scheme}:{name}" for scheme, names in SOURCES.items() for name in names or ("x.csv",)),
+    *(f"{scheme}:{name}" for scheme, s in SOURCES.items() for name in s.datasets or ("x.csv",)),
     "task", "model", "layers", "input", "shape", "dtype", "int32", "data", "source", "training",
     "epochs", "early_stopping", "patience", "validation", "kfold", "holdout", "time_series",
     "folds", "optimizer", "adam", "sgd", "type", "units", "rate", "filters", "kernel_size",

@@ -13,10 +13,10 @@ from pathlib import Path
 from dlspec import spec as spec_module
 from dlspec.base import Params, Shape, format_shape
 from dlspec.check import shapes, tasks, training
-from dlspec.check.data import DataInfo, describe
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
 from dlspec.located import SourceMap
+from dlspec.sources import DataInfo, describe
 from dlspec.spec import Spec
 
 __all__ = ["DataInfo", "Inference", "LayerInfo", "lint", "run"]

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlspec.base import Params, Shape, ShapeError
-from dlspec.check.data import DataInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
 from dlspec.located import SourceMap
+from dlspec.sources import DataInfo
 
 # Names dlspec gives the layers it adds around the spec's body.
 RESERVED_NAMES = ("input", "head")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dlspec.base import Params, Shape, format_shape
-from dlspec.check.data import DataInfo
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.located import SourceMap
+from dlspec.sources import DataInfo
 from dlspec.spec import Spec
 from dlspec.tasks import TASKS, head_width
 

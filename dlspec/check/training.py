@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dlspec.check.data import DataInfo
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import DropoutSpec
 from dlspec.located import SourceMap
+from dlspec.sources import DataInfo
 from dlspec.spec import Spec
 
 # A model with this many times more parameters than training examples is flagged.

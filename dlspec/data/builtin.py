@@ -7,11 +7,15 @@ Generators use ``spec.seed``, so a seed gives the same examples every time. Defa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from dlspec.check.data import DEFAULT_SAMPLES
+from dlspec.data import tables, windows
+from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
 from dlspec.sections import DataSpec
+from dlspec.spec import Spec
 
 Table = tuple[np.ndarray, np.ndarray, list[str] | None, list[str]]  # x, y, classes, features
 
@@ -46,7 +50,7 @@ def load_synthetic(data: DataSpec, seed: int, problems: Problems) -> Table:
             ("data",),
             "add 'window: {length: 24, horizon: 1}' under 'data'",
         )
-    samples = data.samples or DEFAULT_SAMPLES
+    samples = data.sample_count
     noise = _NOISE[name] if data.noise is None else data.noise
     rng = np.random.default_rng(seed)
     if name in ("moons", "circles"):
@@ -92,3 +96,41 @@ def _spiral(samples: int, arms: int, noise: float, rng: np.random.Generator) -> 
 def _table(x: np.ndarray, y: np.ndarray, classes: int) -> Table:
     names = [str(c) for c in range(classes)]
     return np.asarray(x, np.float32), np.asarray(y, np.int64), names, list(XY)
+
+
+def dataset(data: DataSpec, table: Table, problems: Problems) -> Dataset:
+    """A built-in table as examples: as it is, or cut into windows when ``data.window`` is set."""
+    x, y, names, features = table
+    if data.window is None:
+        return Dataset.create(x, y, class_names=names, feature_names=features)
+    windows.check_length(len(x), data.window, problems)
+    x, windowed = windows.make(x, y.astype(np.float32), data.window)
+    assert windowed is not None
+    return Dataset.create(x, windowed, feature_names=features, series=True)
+
+
+def read_inputs(spec: Spec, dataset: Dataset, path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """A predict CSV whose header holds the set's feature names, and optionally 'target'."""
+    assert spec.data is not None
+    features = dataset.feature_names or []
+    found = Problems(path, lines=True)
+    table = tables.read(path, found)
+    for name in features:
+        tables.column_name(table.header, name, found, (), path.name)
+    found.check()
+    x = np.stack([tables.numbers(table, n, found, ()) for n in features], axis=1)
+    found.check()
+    y = None
+    if "target" in table.header:
+        if dataset.class_names is not None and spec.data.window is None:
+            y = tables.encode(table, "target", dataset.class_names, found, allow_ids=True)
+        else:
+            y = tables.numbers(table, "target", found, ()).astype(np.float32)
+            found.check()
+    x = x.astype(np.float32)
+    if spec.data.window is not None:
+        if y is None and spec.data.source == "synthetic:sine":
+            y = x[:, 0]  # the sine series predicts itself: its one column is the target
+        windows.check_length(len(x), spec.data.window, found)
+        return windows.make(x, y, spec.data.window)
+    return x, y

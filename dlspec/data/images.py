@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from dlspec.check.data import DEFAULT_IMAGE_SIZE
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
 from dlspec.sections import DataSpec
@@ -36,7 +35,7 @@ def read_images(files: list[Path], data: DataSpec, problems: Problems) -> np.nda
     """
     import keras
 
-    height, width = data.image_size or DEFAULT_IMAGE_SIZE
+    height, width = data.image_shape
     channels = 1 if data.color_mode == "grayscale" else 3
     out = np.empty((len(files), height, width, channels), np.float32)
     for i, file in enumerate(files):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dlspec.check.data import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
 from dlspec.sections import DataSpec
+from dlspec.sources.keras import TEXT_SETS
 
 _GCS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 _FASHION = [
@@ -81,7 +81,7 @@ def load_keras(data: DataSpec, problems: Problems) -> Dataset:
 
     name = data.location
     module = getattr(keras.datasets, name)
-    kwargs = {"num_words": data.max_tokens or DEFAULT_MAX_TOKENS} if name in TEXT_SETS else {}
+    kwargs = {"num_words": data.vocabulary_size} if name in TEXT_SETS else {}
     try:
         # Keras reports download progress on stdout, which belongs to reports and --json.
         with contextlib.redirect_stdout(sys.stderr):
@@ -102,11 +102,8 @@ def load_keras(data: DataSpec, problems: Problems) -> Dataset:
         prepare(data, x_test),
         np.asarray(y_test, np.int64).reshape(-1),
         class_names=class_names(name),
-        vocabulary=(data.max_tokens or DEFAULT_MAX_TOKENS) if name in TEXT_SETS else None,
+        vocabulary=data.vocabulary_size if name in TEXT_SETS else None,
     )
-
-
-TEXT_SETS = ("imdb", "reuters")
 
 
 def prepare(data: DataSpec, x: np.ndarray) -> np.ndarray:
@@ -116,7 +113,7 @@ def prepare(data: DataSpec, x: np.ndarray) -> np.ndarray:
         if x.dtype == object or x.ndim == 1:
             import keras
 
-            length = data.sequence_length or DEFAULT_SEQUENCE_LENGTH
+            length = data.tokens_per_example
             return keras.utils.pad_sequences(list(x), maxlen=length, dtype="int32")
         return x.astype(np.int32)
     if x.ndim == 3:  # mnist and fashion_mnist have no channel axis

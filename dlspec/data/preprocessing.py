@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dlspec.check.data import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 from dlspec.data import text
+from dlspec.sections import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
+from dlspec.sources import SOURCES
 from dlspec.spec import Spec
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 CONFIG, VOCABULARY = "preprocessing.json", "vocabulary.txt"
-_TOKEN_SOURCES = ("keras:imdb", "keras:reuters")
 
 
 class Preprocessor:
@@ -69,14 +69,13 @@ class Preprocessor:
         data = spec.data
         if data is None:
             return cls()
-        if data.scheme == "text" and text.is_table(Path(data.location)):
+        kind = SOURCES[data.scheme].preprocessing(data)
+        if kind == "text":
             return cls(
-                "text",
-                max_tokens=data.max_tokens or DEFAULT_MAX_TOKENS,
-                sequence_length=data.sequence_length or DEFAULT_SEQUENCE_LENGTH,
+                "text", max_tokens=data.vocabulary_size, sequence_length=data.tokens_per_example
             )
         int_input = spec.model.input is not None and spec.model.input.dtype == "int32"
-        if data.scheme == "text" or data.source in _TOKEN_SOURCES or int_input:
+        if kind == "tokens" or int_input:
             tokens = dataset.tokens if dataset is not None else None
             return cls("tokens", vocabulary=list(tokens) if tokens is not None else None)
         return cls("scale", data.scale)

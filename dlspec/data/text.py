@@ -11,23 +11,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dlspec.check.data import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 from dlspec.data import tables
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
 from dlspec.spec import Spec
 
-TABLE_SUFFIXES = (".csv", ".tsv")
+if TYPE_CHECKING:
+    from dlspec.located import SourceMap
+
 PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def is_table(path: Path) -> bool:
-    """Whether a ``text:`` path is a labelled table rather than a corpus."""
-    return path.suffix.lower() in TABLE_SUFFIXES
 
 
 def text_and_label(spec: Spec, header: list[str], problems: Problems) -> tuple[str, str]:
@@ -62,7 +59,7 @@ def load_table(spec: Spec, path: Path, problems: Problems) -> Dataset:
     else:
         y, names = tables.labels(table, label, problems, at)
     problems.check()
-    vocabulary = spec.data.max_tokens or DEFAULT_MAX_TOKENS
+    vocabulary = spec.data.vocabulary_size
     return Dataset.create(x, y, class_names=names, feature_names=[text], vocabulary=vocabulary)
 
 
@@ -100,8 +97,8 @@ def load_corpus(spec: Spec, path: Path, problems: Problems) -> Dataset:
     """
     assert spec.data is not None
     tokens = read_corpus(path, problems)
-    max_tokens = spec.data.max_tokens or DEFAULT_MAX_TOKENS
-    length = (spec.data.sequence_length or DEFAULT_SEQUENCE_LENGTH) + 1
+    max_tokens = spec.data.vocabulary_size
+    length = spec.data.tokens_per_example + 1
     count = len(tokens) // length
     if count < 2:
         problems.fail(
@@ -121,3 +118,37 @@ def load_corpus(spec: Spec, path: Path, problems: Problems) -> Dataset:
         vocabulary=max_tokens,
         tokens=vocabulary,
     )
+
+
+def read_table_inputs(
+    spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """A predict table with the training table's text column, and its label column if present.
+
+    Labels are encoded over the training table's classes.
+    """
+    assert spec.data is not None
+    found = Problems(path, lines=True)
+    train = tables.read(spec.data.path(spec_file), Problems(spec_file, source_map))
+    column, label = text_and_label(spec, train.header, Problems(spec_file, source_map))
+    table = tables.read(path, found)
+    tables.column_name(table.header, column, found, (), path.name)
+    found.check()
+    x = np.array(table.columns[column], dtype=object)
+    if label not in table.header:
+        return x, None
+    if spec.task.row.targets == "values":
+        y = tables.numbers(table, label, found, ())
+        found.check()
+        return x, y.astype(np.float32)
+    _, names = tables.labels(train, label, Problems(spec_file, source_map), ())
+    return x, tables.encode(table, label, names, found)
+
+
+def read_corpus_inputs(spec: Spec, dataset: Dataset, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A predict corpus: ids over the training vocabulary, cut like the training sequences."""
+    assert dataset.tokens is not None
+    ids = encode(read_corpus(path, Problems(path, lines=True)), dataset.tokens)
+    length = dataset.x.shape[1] + 1
+    ids = ids[: len(ids) // length * length].reshape(-1, length)
+    return ids[:, :-1], ids[:, 1:]

@@ -9,7 +9,7 @@ from dlspec.sections import WindowSpec
 
 
 def count(steps: int, window: WindowSpec) -> int:
-    """How many windows a series of ``steps`` steps gives (as ``check.data`` counts them)."""
+    """How many windows a series of ``steps`` steps gives (as ``sources.describe`` counts them)."""
     return max(steps - window.length - window.horizon + 1, 0)
 
 

@@ -11,14 +11,13 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from dlspec import data
+from dlspec import data, sources
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.sections import DataSpec
 from dlspec.spec import Spec
 from dlspec.train import fit as fitting
 from dlspec.train.experiment import test_set
 from dlspec.train.results import Scores
-from dlspec.train.rundir import PATH_SCHEMES
 from dlspec.train.saved import SavedRun, open_run
 
 
@@ -40,7 +39,7 @@ def with_source(spec: Spec, source: str) -> Spec:
         SpecError: DLS210 when ``source`` is not a data source.
     """
     scheme, _, location = source.partition(":")
-    if scheme in PATH_SCHEMES and location:
+    if scheme in sources.SOURCES and sources.SOURCES[scheme].takes_path and location:
         source = f"{scheme}:{Path(location).expanduser().resolve()}"
     fields = spec.data.model_dump(exclude_none=True) if spec.data is not None else {}
     try:
@@ -94,7 +93,8 @@ def evaluate(path: str | Path, source: str | None = None) -> Evaluation:
     """
     run = open_run(path)
     spec = run.spec if source is None else with_source(run.spec, source)
-    dataset = data.load(spec, run.spec_file, source_map=run.source_map if source is None else None)
+    source_map = run.source_map if source is None else None
+    dataset = sources.load(spec, run.spec_file, source_map=source_map)
     notes: list[str] = []
     if source is None:
         _, x, y = test_set(spec, dataset)

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from dlspec import check, data
+from dlspec import check, data, sources
 from dlspec.check import Inference
 from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.located import SourceMap
@@ -280,7 +280,7 @@ def _train(
     With ``resume``, the folds the run finished are taken as they were, and the fit it
     stopped in goes on from its checkpoint.
     """
-    dataset = data.load(spec, spec_file, source_map=source_map)
+    dataset = sources.load(spec, spec_file, source_map=source_map)
     if resume is None:
         rundir.write_environment(directory, spec, dataset.fingerprint, command)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlspec import data
+from dlspec import sources
 from dlspec.tasks import TASKS
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
@@ -49,7 +49,7 @@ def predict(path: str | Path, inputs: str | Path) -> tuple[list[str], list[list[
         SpecError: the run is incomplete or the inputs do not fit the spec's data.
     """
     run = open_run(path)
-    x, _ = data.read_inputs(run.spec, str(run.spec_file), Path(inputs))
+    x, _ = sources.read_inputs(run.spec, str(run.spec_file), Path(inputs))
     return table(run, outputs(run, x))
 
 

@@ -17,8 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dlspec import layers, source
-from dlspec.check.data import resolve_path
+from dlspec import layers, source, sources
 from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.spec import Spec
@@ -45,7 +44,6 @@ RUNNING, COMPLETE, FAILED, INTERRUPTED, DAMAGED = (
 STATES = (RUNNING, COMPLETE, FAILED, INTERRUPTED)  # what status.json may record
 STAMP = "%Y%m%d-%H%M%S"
 STAMP_NAME = re.compile(r"\d{8}-\d{6}(-\d+)?")
-PATH_SCHEMES = ("csv", "npz", "images", "text")
 
 
 def create(root: str | Path, name: str, now: datetime | None = None) -> Path:
@@ -130,9 +128,8 @@ def resolved(spec: Spec, spec_file: str | Path) -> dict[str, Any]:
     """
     data = spec.model_dump(mode="json", exclude_none=True)
     data["model"]["layers"] = layers.written(data["model"].get("layers", []))
-    if spec.data is not None and spec.data.scheme in PATH_SCHEMES:
-        path = resolve_path(spec.data, str(spec_file)).resolve()
-        data["data"]["source"] = f"{spec.data.scheme}:{path}"
+    if spec.data is not None:
+        data["data"]["source"] = sources.saved_location(spec.data, spec_file)
     return data
 
 

@@ -1,4 +1,4 @@
-"""dlspec.check.data: what each data source tells statically, without loading anything."""
+"""dlspec.sources.describe: what each data source tells statically, without loading anything."""
 
 from __future__ import annotations
 

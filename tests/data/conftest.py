@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from dlspec import spec as specs
-from dlspec.check.data import DataInfo, describe
-from dlspec.data import Dataset, load
+from dlspec.data import Dataset
 from dlspec.diagnostics import Diagnostic, SpecError
 from dlspec.located import SourceMap
+from dlspec.sources import DataInfo, describe, load
 from dlspec.spec import Spec
 
 

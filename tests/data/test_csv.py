@@ -132,8 +132,8 @@ def test_a_ragged_row_is_unreadable(case, tmp_path):
 
 
 def test_without_a_source_map_errors_point_at_the_spec_file(case, iris):
-    from dlspec.data import load
     from dlspec.diagnostics import SpecError
+    from dlspec.sources import load
 
     loaded = case("source: csv:iris.csv\ntarget: nope")
     with pytest.raises(SpecError) as raised:

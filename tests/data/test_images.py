@@ -51,7 +51,7 @@ def test_a_broken_image_is_named(case, folder):
 
 
 def test_read_inputs_takes_class_folders_or_single_images(case, folder):
-    from dlspec.data import read_inputs
+    from dlspec.sources import read_inputs
 
     loaded = case("source: images:pets\nimage_size: [8, 6]")
     x, y = read_inputs(loaded.spec, loaded.file, folder)

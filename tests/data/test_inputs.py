@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlspec.data import read_inputs
 from dlspec.diagnostics import SpecError
+from dlspec.sources import read_inputs
 
 TRAIN = "a,species,b\n1.5,cat,2\n3,dog,4.25\n5,cat,6\n"
 

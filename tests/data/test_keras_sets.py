@@ -25,7 +25,7 @@ def test_offline_and_uncached_the_error_names_the_cache_file_and_the_url(tmp_pat
         f"""
         import json
         from dlspec import spec as specs
-        from dlspec.data import load
+        from dlspec.sources import load
         from dlspec.diagnostics import SpecError
         spec, source_map = specs.load({str(spec)!r})
         try:

@@ -9,9 +9,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from dlspec.sections import SOURCES
+from dlspec.sources import SOURCES
 
-SKLEARN = SOURCES["sklearn"]
+SKLEARN = SOURCES["sklearn"].datasets
 TABLES = ("moons", "circles", "xor", "spiral", "blobs")
 
 
@@ -94,8 +94,8 @@ def test_sine_without_a_window_says_to_add_one(case):
 
 def test_a_spec_without_data_cannot_load(tmp_path):
     from dlspec import spec as specs
-    from dlspec.data import load
     from dlspec.diagnostics import SpecError
+    from dlspec.sources import load
 
     file = tmp_path / "spec.yaml"
     file.write_text("task: binary\nmodel: {input: [2]}\n")
@@ -113,7 +113,8 @@ def test_in_memory_sources_do_not_import_tensorflow_or_keras(tmp_path):
         import sys
         from pathlib import Path
         from dlspec import spec as specs
-        from dlspec.data import Preprocessor, load, read_inputs
+        from dlspec.data import Preprocessor
+        from dlspec.sources import load, read_inputs
         root = Path({str(tmp_path)!r})
         for source in ("sklearn:iris", "synthetic:moons", "csv:d.csv", "npz:d.npz"):
             file = root / "spec.yaml"

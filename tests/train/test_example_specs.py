@@ -52,8 +52,8 @@ def test_most_example_specs_train_offline() -> None:
 def test_example_spec_trains_and_reloads_in_new_processes(
     path: Path, tmp_path: Path, shell
 ) -> None:
-    from dlspec import data
     from dlspec import generate as generating
+    from dlspec import sources
     from dlspec.train import predict as predicting
 
     spec, source_map, inference = check.analyse(path, _one_epoch(path))
@@ -68,7 +68,7 @@ def test_example_spec_trains_and_reloads_in_new_processes(
         use = ["generate", run, "--prompt", PROMPT, "--length", "5", "--temperature", "0"]
     else:
         inputs = tmp_path / "inputs.npz"
-        np.savez(inputs, x=data.load(spec, path).x[:5])
+        np.savez(inputs, x=sources.load(spec, path).x[:5])
         use = ["predict", run, inputs]
     scored, used = shell.together(["evaluate", run, "--json"], use)
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import Trained, invoke
 
-from dlspec import check, data
+from dlspec import check, sources
 from dlspec.tasks import BinaryTask, RegressionTask
 from dlspec.train import experiment
 from dlspec.train.environment import sha256
@@ -26,7 +26,7 @@ def _write_test_rows(run: Trained, path: Path) -> np.ndarray:
     """The run's own test rows as a CSV with the feature columns and a 'target' column."""
     spec_file = run.path / "spec.yaml"
     spec, source_map, _ = check.analyse(spec_file)
-    dataset = data.load(spec, spec_file, source_map=source_map)
+    dataset = sources.load(spec, spec_file, source_map=source_map)
     _, x, y = experiment.test_set(spec, dataset)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dlspec import check, data
+from dlspec import check, sources
 from dlspec import train as training
 from dlspec.diagnostics import SpecError
 from dlspec.train import experiment, resuming, rundir
@@ -67,7 +67,7 @@ class StopAfter(Stop):
 
 def test_a_fit_cut_in_an_epoch_goes_on_to_the_same_weights_and_history(iris: Path) -> None:
     spec, source_map, inference = check.analyse(iris, ["training.epochs=20"])
-    dataset = data.load(spec, iris, source_map=source_map)
+    dataset = sources.load(spec, iris, source_map=source_map)
     inference = experiment.complete(spec, inference, dataset, source_map)
     split = experiment.test_set(spec, dataset)[0].folds[0]
 

@@ -15,6 +15,7 @@ import yaml
 from dlspec import check
 from dlspec import spec as spec_module
 from dlspec.diagnostics import Severity, SpecError
+from dlspec.sources import SOURCES
 from dlspec.train import environment, rundir
 from dlspec.train.results import FoldResult
 
@@ -87,7 +88,7 @@ def test_resolved_spec_lints_clean_and_parses_to_an_equal_spec(
     assert warnings == _errors_and_warnings(spec_file)[1]
     original, _ = spec_module.load(spec_file)
     again, _ = spec_module.load(stored)
-    if original.data is not None and original.data.scheme in rundir.PATH_SCHEMES:
+    if original.data is not None and SOURCES[original.data.scheme].takes_path:
         # paths are made absolute, so the stored spec reads the same file from anywhere
         path = (spec_file.parent / original.data.location).resolve()
         assert again.data.source == f"{original.data.scheme}:{path}"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from conftest import IRIS_EPOCHS, ROOT, SPECS, Trained, invoke, train
 
-from dlspec import check, data
+from dlspec import check, sources
 from dlspec import spec as spec_module
 from dlspec.diagnostics import Severity
 from dlspec.train import experiment
@@ -176,7 +176,7 @@ def test_time_series_run_in_time_order(tmp_path: Path) -> None:
 
 def test_time_series_test_rows_are_the_last_windows() -> None:
     spec, source_map, _ = check.analyse(SPECS / "sine_lstm.yaml")
-    dataset = data.load(spec, SPECS / "sine_lstm.yaml", source_map=source_map)
+    dataset = sources.load(spec, SPECS / "sine_lstm.yaml", source_map=source_map)
     assert dataset.series
     plan, x_test, _ = experiment.test_set(spec, dataset)
     n = len(dataset.x)
@@ -206,7 +206,7 @@ def test_preprocessing_is_fitted_on_each_fits_training_rows_only(
         spec_file, ["training.epochs=1", "validation.folds=3"]
     )
     results = training.run(spec, spec_file, inference, source_map=source_map, output=tmp_path)
-    dataset = data.load(spec, spec_file, source_map=source_map)
+    dataset = sources.load(spec, spec_file, source_map=source_map)
     plan, _, _ = experiment.test_set(spec, dataset)
     expected = [dataset.x[s.train] for s in plan.folds] + [dataset.x[plan.rest]]
     assert len(fitted_on) == len(expected) == 4
