@@ -1,9 +1,14 @@
-"""Foundations every spec class shares: the strict pydantic base, shapes and parameter counts."""
+"""Foundations every spec class shares: the strict base model, choices, shapes, counts.
+
+A one-of choice (task, optimizer, schedule) may be written as a bare name; ``bare_name`` turns
+it into the mapping pydantic's discriminated unions read.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -90,3 +95,10 @@ def elements(shape: Shape) -> int | None:
     if any(d is None for d in shape):
         return None
     return math.prod(shape)  # type: ignore[arg-type]
+
+
+def bare_name(value: Any) -> Any:
+    """``adam`` -> ``{"type": "adam"}``; a mapping or anything else passes through unchanged."""
+    if isinstance(value, str):
+        return {"type": value}
+    return value

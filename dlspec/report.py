@@ -19,7 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dlspec.tasks import TASKS, scores
+from dlspec.spec.tasks import TASKS, scores
 from dlspec.train.diagnosis import Verdict
 from dlspec.train.results import FoldResult, Results, Scores
 

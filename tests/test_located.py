@@ -1,26 +1,27 @@
-"""dlspec.located: pydantic locs to YAML spans, and pydantic errors to worded diagnostics."""
+"""dlspec.spec.document and .errors: pydantic locs to YAML spans, errors to diagnostics."""
 
 from __future__ import annotations
 
 import pytest
 
-from dlspec import source, spec
+from dlspec import spec
 from dlspec.diagnostics import Diagnostic, SpecError
 from dlspec.layers import DenseSpec, DropoutSpec
-from dlspec.located import SourceMap, model_at
-from dlspec.sections import EarlyStoppingSpec, KFoldSpec
-from dlspec.spec import Spec
+from dlspec.spec import Spec, document
+from dlspec.spec.document import SourceMap
+from dlspec.spec.errors import model_at
+from dlspec.spec.sections import EarlyStoppingSpec, KFoldSpec
 
 HEAD = "task: binary\nmodel:\n  input: [4]\n  layers:\n"
 
 
 def source_map(text: str) -> SourceMap:
-    return SourceMap(source.load(text, "f.yaml"))
+    return SourceMap(document.load(text, "f.yaml"))
 
 
 def diagnostics(text: str) -> list[Diagnostic]:
     with pytest.raises(SpecError) as caught:
-        spec.parse(source.load(text, "f.yaml"))
+        spec.parse(document.load(text, "f.yaml"))
     return caught.value.diagnostics
 
 

@@ -13,11 +13,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dlspec import check, source, spec
+from dlspec import check, spec
 from dlspec.diagnostics import Diagnostic
 from dlspec.layers import BY_KIND
 from dlspec.sources import SOURCES
-from dlspec.tasks import TASKS
+from dlspec.spec import document
+from dlspec.spec.tasks import TASKS
 
 SPECS = Path(__file__).parent.parent / "specs"
 
@@ -152,7 +153,7 @@ plain = st.recursive(
 @SETTINGS
 @given(data=plain)
 def test_dump_then_load_any_structure(data: Any) -> None:
-    doc = source.load(source.dump(data), "dumped.yaml")
+    doc = document.load(document.dump(data), "dumped.yaml")
     assert doc.diagnostics == []
     assert doc.data == data
 
@@ -171,11 +172,11 @@ def one_key_layers(data: Any) -> Any:
 
 
 def dump(parsed: spec.Spec) -> str:
-    return source.dump(one_key_layers(parsed.model_dump(mode="json", exclude_none=True)))
+    return document.dump(one_key_layers(parsed.model_dump(mode="json", exclude_none=True)))
 
 
 def reparse(text: str) -> spec.Spec:
-    parsed, _ = spec.parse(source.load(text, "dumped.yaml"))
+    parsed, _ = spec.parse(document.load(text, "dumped.yaml"))
     return parsed
 
 
@@ -239,7 +240,7 @@ valid_specs = st.fixed_dictionaries(
 @SETTINGS
 @given(data=valid_specs)
 def test_dump_then_parse_generated_specs(data: dict[str, Any]) -> None:
-    parsed = reparse(source.dump(data))
+    parsed = reparse(document.dump(data))
     again = reparse(dump(parsed))
     assert again == parsed
 

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from dlspec import schema
+from dlspec.spec import schema
 
 SPECS = sorted((Path(__file__).resolve().parents[1] / "specs").glob("*.yaml"))
 

@@ -1,4 +1,4 @@
-"""dlspec.source: YAML with positions, duplicate keys, merge keys, aliases, tags, syntax errors."""
+"""dlspec.spec.document: YAML with positions, duplicate and merge keys, aliases, tags, syntax."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from dlspec import source
 from dlspec.diagnostics import Span, SpecError
+from dlspec.spec import document
 
 
-def load(text: str) -> source.Document:
-    return source.load(text, "f.yaml")
+def load(text: str) -> document.Document:
+    return document.load(text, "f.yaml")
 
 
 def error_of(text: str) -> SpecError:
@@ -20,7 +20,7 @@ def error_of(text: str) -> SpecError:
     return caught.value
 
 
-def codes(doc: source.Document) -> list[str]:
+def codes(doc: document.Document) -> list[str]:
     return [d.code for d in doc.diagnostics]
 
 
@@ -239,7 +239,7 @@ def test_core_tag_on_text_it_does_not_fit(tag: str) -> None:
 
 def test_read_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
-        source.read(tmp_path / "nope.yaml")
+        document.read(tmp_path / "nope.yaml")
     (d,) = caught.value.diagnostics
     assert (d.code, d.message) == ("DLS104", "no such file")
     assert d.span == Span.point(str(tmp_path / "nope.yaml"))
@@ -247,7 +247,7 @@ def test_read_missing_file(tmp_path: Path) -> None:
 
 def test_read_folder(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
-        source.read(tmp_path)
+        document.read(tmp_path)
     assert caught.value.diagnostics[0].code == "DLS104"
     assert "folder" in caught.value.diagnostics[0].message
 
@@ -256,7 +256,7 @@ def test_read_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("name: caf\xe9\n".encode("latin-1"))
     with pytest.raises(SpecError) as caught:
-        source.read(path)
+        document.read(path)
     assert caught.value.diagnostics[0].code == "DLS104"
     assert "not UTF-8" in caught.value.diagnostics[0].message
 
@@ -264,12 +264,12 @@ def test_read_not_utf8(tmp_path: Path) -> None:
 def test_read_names_the_file_as_given(tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"
     path.write_text("task: binary\n", encoding="utf-8")
-    doc = source.read(path)
+    doc = document.read(path)
     assert doc.file == str(path)
     assert doc.spans[("task",)].file == str(path)
 
 
 def test_dump_quotes_what_load_would_misread() -> None:
-    text = source.dump({"name": "1e5", "lr": 1e-3, "layers": [{"dense": 8}]})
+    text = document.dump({"name": "1e5", "lr": 1e-3, "layers": [{"dense": 8}]})
     assert "'1e5'" in text
     assert load(text).data == {"name": "1e5", "lr": 0.001, "layers": [{"dense": 8}]}

@@ -9,9 +9,9 @@ import pytest
 from dlspec import check, spec
 from dlspec.diagnostics import Diagnostic, SpecError
 from dlspec.layers import DenseSpec, DropoutSpec, FlattenSpec
-from dlspec.optimizers import AdamSpec
-from dlspec.sections import EarlyStoppingSpec, HoldoutSpec, InputSpec, KFoldSpec
-from dlspec.tasks import BinaryTask
+from dlspec.spec.optimizers import AdamSpec
+from dlspec.spec.sections import EarlyStoppingSpec, HoldoutSpec, InputSpec, KFoldSpec
+from dlspec.spec.tasks import BinaryTask
 
 SPECS = Path(__file__).parent.parent / "specs"
 
@@ -421,10 +421,10 @@ def test_explicit_name_is_kept(tmp_path: Path) -> None:
 
 
 def test_parse_a_non_mapping() -> None:
-    from dlspec import source
+    from dlspec.spec import document
 
     with pytest.raises(SpecError) as caught:
-        spec.parse(source.load("- 1\n", "f.yaml"))
+        spec.parse(document.load("- 1\n", "f.yaml"))
     (d,) = caught.value.diagnostics
     assert (d.code, d.message) == ("DLS105", "expected a mapping of spec sections, got a list")
 

@@ -15,9 +15,9 @@ from dlspec.base import Params, Shape, format_shape
 from dlspec.check import shapes, tasks, training
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
-from dlspec.located import SourceMap
 from dlspec.sources import DataInfo, describe
 from dlspec.spec import Spec
+from dlspec.spec.document import SourceMap
 
 __all__ = ["DataInfo", "Inference", "LayerInfo", "lint", "run"]
 

@@ -8,8 +8,8 @@ from typing import Any
 from dlspec.base import Params, Shape, ShapeError
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
-from dlspec.located import SourceMap
 from dlspec.sources import DataInfo
+from dlspec.spec.document import SourceMap
 
 # Names dlspec gives the layers it adds around the spec's body.
 RESERVED_NAMES = ("input", "head")

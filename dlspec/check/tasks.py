@@ -5,10 +5,10 @@ from __future__ import annotations
 from dlspec.base import Params, Shape, format_shape
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
-from dlspec.located import SourceMap
 from dlspec.sources import DataInfo
 from dlspec.spec import Spec
-from dlspec.tasks import TASKS, head_width
+from dlspec.spec.document import SourceMap
+from dlspec.spec.tasks import TASKS, head_width
 
 
 def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:

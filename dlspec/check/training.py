@@ -5,9 +5,9 @@ from __future__ import annotations
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
 from dlspec.layers import DropoutSpec
-from dlspec.located import SourceMap
 from dlspec.sources import DataInfo
 from dlspec.spec import Spec
+from dlspec.spec.document import SourceMap
 
 # A model with this many times more parameters than training examples is flagged.
 PARAMS_PER_EXAMPLE_LIMIT = 100

@@ -1,6 +1,6 @@
 """The task table in Keras terms: the head layer, the loss and the metrics each task compiles.
 
-The rows themselves (activations, losses, default metrics) are plain data in ``dlspec.tasks``;
+The rows themselves (activations, losses, default metrics) are plain data in ``dlspec.spec.tasks``;
 this module only maps their names onto Keras objects.
 """
 
@@ -15,7 +15,7 @@ from dlspec.compiler.metrics import Perplexity
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec
-    from dlspec.tasks import TaskSpec
+    from dlspec.spec.tasks import TaskSpec
 
 HEAD_NAME = "head"
 

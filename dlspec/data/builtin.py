@@ -14,8 +14,8 @@ import numpy as np
 from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.sections import DataSpec
 from dlspec.spec import Spec
+from dlspec.spec.sections import DataSpec
 
 Table = tuple[np.ndarray, np.ndarray, list[str] | None, list[str]]  # x, y, classes, features
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.sections import DataSpec
+from dlspec.spec.sections import DataSpec
 
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 

@@ -17,8 +17,8 @@ import numpy as np
 
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.sections import DataSpec
 from dlspec.sources.keras import TEXT_SETS
+from dlspec.spec.sections import DataSpec
 
 _GCS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 _FASHION = [

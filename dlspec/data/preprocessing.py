@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dlspec.data import text
-from dlspec.sections import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 from dlspec.sources import SOURCES
 from dlspec.spec import Spec
+from dlspec.spec.sections import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 
 if TYPE_CHECKING:
     from dlspec.data.dataset import Dataset

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from dlspec.diagnostics import Diagnostic, Span, SpecError, make
 
 if TYPE_CHECKING:
-    from dlspec.located import SourceMap
+    from dlspec.spec.document import SourceMap
 
 SOURCE = ("data", "source")
 

@@ -14,8 +14,8 @@ import numpy as np
 from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
-from dlspec.sections import DataSpec
-from dlspec.tasks import CLASSIFICATION
+from dlspec.spec.sections import DataSpec
+from dlspec.spec.tasks import CLASSIFICATION
 
 
 def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str, list[str]]:

@@ -21,7 +21,7 @@ from dlspec.data.problems import SOURCE, Problems
 from dlspec.spec import Spec
 
 if TYPE_CHECKING:
-    from dlspec.located import SourceMap
+    from dlspec.spec.document import SourceMap
 
 PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1
 _TOKEN = re.compile(r"\w+|[^\w\s]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlspec.data.problems import Problems
-from dlspec.sections import WindowSpec
+from dlspec.spec.sections import WindowSpec
 
 
 def count(steps: int, window: WindowSpec) -> int:

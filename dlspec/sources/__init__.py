@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from dlspec.data.dataset import Dataset
-    from dlspec.located import SourceMap
-    from dlspec.sections import DataSpec
     from dlspec.spec import Spec
+    from dlspec.spec.document import SourceMap
+    from dlspec.spec.sections import DataSpec
 
 SOURCES: dict[str, Source] = {
     source.scheme: source

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
     from dlspec.data.dataset import Dataset
     from dlspec.data.problems import Problems
-    from dlspec.located import SourceMap
-    from dlspec.sections import DataSpec
     from dlspec.spec import Spec
+    from dlspec.spec.document import SourceMap
+    from dlspec.spec.sections import DataSpec
 
 _INFO = {
     "iris": DataInfo((4,), targets="multiclass", classes=3, examples=150),

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dlspec.check import Inference
-    from dlspec.located import SourceMap
     from dlspec.spec import Spec
+    from dlspec.spec.document import SourceMap
     from dlspec.train.fit import Progress
     from dlspec.train.results import Results
     from dlspec.train.resuming import Resume

@@ -30,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dlspec.tasks import DEFAULT_THRESHOLD, TASKS
+from dlspec.spec.tasks import DEFAULT_THRESHOLD, TASKS
 
 HIGH_SHARE = 0.5
 """Training error above this share of the trivial baseline's error is high."""

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from dlspec import data, sources
 from dlspec.diagnostics import Span, SpecError, make
-from dlspec.sections import DataSpec
 from dlspec.spec import Spec
+from dlspec.spec.sections import DataSpec
 from dlspec.train import fit as fitting
 from dlspec.train.experiment import test_set
 from dlspec.train.results import Scores

@@ -16,9 +16,9 @@ import numpy as np
 from dlspec import check, data, sources
 from dlspec.check import Inference
 from dlspec.diagnostics import Span, SpecError, has_errors, make
-from dlspec.located import SourceMap
-from dlspec.sections import InputSpec
 from dlspec.spec import Spec
+from dlspec.spec.document import SourceMap
+from dlspec.spec.sections import InputSpec
 from dlspec.train import checkpoint, diagnosis, files, resuming, rundir, schemes
 from dlspec.train import fit as fitting
 from dlspec.train.checkpoint import Checkpoint

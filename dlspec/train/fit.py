@@ -20,7 +20,7 @@ from dlspec import compiler
 from dlspec.check import Inference
 from dlspec.data import Dataset, Preprocessor
 from dlspec.spec import Spec
-from dlspec.tasks import CLASSIFICATION, head_width
+from dlspec.spec.tasks import CLASSIFICATION, head_width
 from dlspec.train import checkpoint, diagnosis, scoring
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores

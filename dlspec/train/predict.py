@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from dlspec import sources
-from dlspec.tasks import TASKS
+from dlspec.spec.tasks import TASKS
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
 from dlspec.train.saved import SavedRun, open_run

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from dlspec import tasks
+from dlspec.spec import tasks
 from dlspec.train.diagnosis import Verdict
 
 # Metrics where a higher value is better (the rest are errors, lower is better).

@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dlspec import layers, source, sources
+from dlspec import layers, sources
 from dlspec.data.preprocessing import CONFIG as PREPROCESSING_CONFIG
 from dlspec.diagnostics import Span, SpecError, make
-from dlspec.spec import Spec
+from dlspec.spec import Spec, document
 from dlspec.train import archive, environment, files
 from dlspec.train.results import FoldResult, Results
 
@@ -136,7 +136,7 @@ def resolved(spec: Spec, spec_file: str | Path) -> dict[str, Any]:
 def spec_text(spec: Spec, spec_file: str | Path) -> str:
     """``spec.yaml``'s text: the resolved spec as YAML, in the spec's own section order."""
     header = f"# resolved from {spec_file} by dlspec; trains again with 'dlspec train'\n"
-    return header + source.dump(resolved(spec, spec_file))
+    return header + document.dump(resolved(spec, spec_file))
 
 
 def history_rows(folds: list[FoldResult]) -> tuple[list[str], list[list[Any]]]:
@@ -380,7 +380,7 @@ class Run:
     def spec(self) -> dict[str, Any]:
         """The stored spec as plain data."""
         path = self.path / SPEC
-        return source.load(path.read_text(encoding="utf-8"), str(path)).data or {}
+        return document.load(path.read_text(encoding="utf-8"), str(path)).data or {}
 
 
 def is_run(path: Path) -> bool:

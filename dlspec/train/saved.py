@@ -14,9 +14,9 @@ import keras
 
 from dlspec.compiler import saving
 from dlspec.data import Preprocessor
-from dlspec.located import SourceMap
 from dlspec.spec import Spec
 from dlspec.spec import load as load_spec
+from dlspec.spec.document import SourceMap
 from dlspec.train import rundir
 
 

@@ -18,8 +18,8 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from dlspec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
-from dlspec.tasks import CLASSIFICATION
+from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
+from dlspec.spec.tasks import CLASSIFICATION
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn import metrics as sk
 
-from dlspec.tasks import DEFAULT_THRESHOLD, TASKS
+from dlspec.spec.tasks import DEFAULT_THRESHOLD, TASKS
 from dlspec.train.results import ClassReport, Scores
 from dlspec.train.schemes import labels
 

@@ -19,11 +19,12 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from dlspec import check, source
+from dlspec import check
 from dlspec import spec as spec_module
 from dlspec.base import Shape, ShapeError
 from dlspec.diagnostics import has_errors
 from dlspec.layers import LayerItem, LayerSpec
+from dlspec.spec import document
 
 pytestmark = [
     pytest.mark.keras,
@@ -358,7 +359,7 @@ def analyse(shape: Shape, dtype: str, items: list[dict[str, Any]]) -> tuple[Any,
         "task": {"type": "regression", "outputs": 2},
         "model": {"input": {"shape": list(shape), "dtype": dtype}, "layers": items},
     }
-    spec, source_map = spec_module.parse(source.Document(data, "<generated>"))
+    spec, source_map = spec_module.parse(document.Document(data, "<generated>"))
     return spec, check.run(spec, source_map)
 
 

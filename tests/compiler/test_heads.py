@@ -144,7 +144,7 @@ def test_metric_objects_per_task():
 
     from dlspec.compiler import metrics
     from dlspec.compiler.metrics import Perplexity
-    from dlspec.tasks import BinaryTask, MulticlassTask, NextTokenTask, RegressionTask
+    from dlspec.spec.tasks import BinaryTask, MulticlassTask, NextTokenTask, RegressionTask
 
     binary = metrics(BinaryTask(type="binary", threshold=0.3))
     assert isinstance(binary[0], keras.metrics.BinaryAccuracy)

@@ -11,9 +11,9 @@ import pytest
 from dlspec import spec as specs
 from dlspec.data import Dataset
 from dlspec.diagnostics import Diagnostic, SpecError
-from dlspec.located import SourceMap
 from dlspec.sources import DataInfo, describe, load
 from dlspec.spec import Spec
+from dlspec.spec.document import SourceMap
 
 
 @dataclass

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from dlspec.data import keras_sets
-from dlspec.sections import DataSpec
+from dlspec.spec.sections import DataSpec
 
 pytestmark = pytest.mark.keras
 

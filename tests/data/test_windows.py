@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dlspec.data import windows
-from dlspec.sections import WindowSpec
+from dlspec.spec.sections import WindowSpec
 
 
 @pytest.mark.parametrize(("length", "horizon"), [(1, 1), (3, 1), (4, 2), (5, 5)])

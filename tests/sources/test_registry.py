@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 import dlspec
-from dlspec.sections import DataSpec
 from dlspec.sources import SOURCES, saved_location
 from dlspec.sources.source import Source
+from dlspec.spec.sections import DataSpec
 
 PACKAGE = Path(dlspec.__file__).parent
 

@@ -7,7 +7,7 @@ import pytest
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
 
-from dlspec.tasks import TASKS
+from dlspec.spec.tasks import TASKS
 from dlspec.train import diagnosis
 from dlspec.train.results import FoldResult
 

@@ -14,7 +14,7 @@ import yaml
 from conftest import Trained, invoke
 
 from dlspec import check, sources
-from dlspec.tasks import BinaryTask, RegressionTask
+from dlspec.spec.tasks import BinaryTask, RegressionTask
 from dlspec.train import experiment
 from dlspec.train.environment import sha256
 from dlspec.train.predict import table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlspec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
+from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
 from dlspec.train import schemes
 
 Y3 = np.repeat([0, 1, 2], 50)  # 150 examples, balanced like Iris

@@ -1,4 +1,4 @@
-"""Locating spec problems: from pydantic error paths (or spec paths) to YAML spans.
+"""pydantic's validation errors as located diagnostics, in the words of the spec language.
 
 pydantic reports a path through the *normalised* data (``('model', 'layers', 0, 'dense',
 'units')``, where ``'dense'`` is the discriminator tag); the YAML a user wrote may be a shorthand
@@ -16,44 +16,8 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from dlspec.diagnostics import Diagnostic, Span, did_you_mean, make
-from dlspec.source import Document
-
-
-class SourceMap:
-    """Maps paths in a spec (pydantic locs or plain paths) to spans in the YAML source."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-
-    def walk(self, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
-        """The deepest YAML path along ``loc`` and whether all of ``loc`` was found.
-
-        Segments absent from the data (discriminator tags, union member names) are skipped.
-        """
-        node, path = self.doc.data, ()
-        complete = True
-        for index, segment in enumerate(loc):
-            if isinstance(node, dict) and segment in node:
-                node, path = node[segment], (*path, segment)
-            elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
-                node, path = node[segment], (*path, segment)
-            elif index == len(loc) - 1 or not isinstance(node, dict | list):
-                complete = False
-                if not isinstance(node, dict | list):
-                    break
-        return path, complete
-
-    def locate(self, loc: tuple[Any, ...]) -> Span:
-        """Span of the value at ``loc``, or of the nearest enclosing value that exists."""
-        path, _ = self.walk(loc)
-        return self.doc.span(path)
-
-    def locate_key(self, loc: tuple[Any, ...]) -> Span:
-        """Span of the key at the end of ``loc`` (for unknown keys), else of its value."""
-        path, complete = self.walk(loc)
-        return self.doc.key_span(path) if complete else self.doc.span(path)
-
+from dlspec.diagnostics import Diagnostic, did_you_mean, make
+from dlspec.spec.document import SourceMap
 
 # -- which model a loc ends in, for field names and ranges ---------------------------------------
 
@@ -217,7 +181,7 @@ def dotted_path(path: tuple[Any, ...] | list[Any]) -> str:
 
 def to_diagnostics(error: ValidationError, source_map: SourceMap) -> list[Diagnostic]:
     """Turn every pydantic error into a located Diagnostic (one per place)."""
-    from dlspec.spec import Spec  # the root model; imported here to avoid a cycle
+    from dlspec.spec.root import Spec
 
     out: list[Diagnostic] = []
     seen: set[tuple[int, int, str]] = set()

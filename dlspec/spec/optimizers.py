@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from dlspec.base import SpecModel
-from dlspec.choice import bare_name
+from dlspec.base import SpecModel, bare_name
 
 if TYPE_CHECKING:
     import keras

@@ -1,6 +1,6 @@
-"""The root Spec, and turning spec files into it: ``extends``, ``--set`` overrides, parsing.
+"""Turning spec files into the root Spec: ``extends``, ``--set`` overrides, parsing.
 
-source.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + SourceMap
+document.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + SourceMap
 """
 
 from __future__ import annotations
@@ -11,70 +11,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path as FilePath
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from dlspec import source
-from dlspec.base import SpecModel
-from dlspec.choice import bare_name
+from dlspec.base import bare_name
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
 from dlspec.layers import BY_KIND, arguments
 from dlspec.layers.layer import LayerSpec
-from dlspec.located import SourceMap, dotted_path, to_diagnostics
-from dlspec.optimizers import AdamSpec, OptimizerSpec
-from dlspec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
-from dlspec.tasks import TaskSpec
+from dlspec.spec import document
+from dlspec.spec.document import SourceMap
+from dlspec.spec.errors import dotted_path, to_diagnostics
+from dlspec.spec.root import Spec
 
-__all__ = ["Spec", "SourceMap", "load", "parse", "resolve"]
-
-
-class Spec(SpecModel):
-    """A whole experiment: data, network, task, optimizer, training and validation.
-
-    ```yaml
-    name: iris-mlp
-    data: {source: sklearn:iris, scale: standard}
-    task: multiclass
-    model:
-      layers:
-        - dense: {units: 16, activation: relu}
-    validation: {type: kfold, folds: 5}
-    ```
-    """
-
-    dlspec: Literal[1] = Field(default=1, description="Spec format version.")
-    name: str | None = Field(
-        default=None,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-        description="Experiment name, used for the run directory; default the file's stem.",
-    )
-    description: str = Field(default="", description="What this experiment is about.")
-    seed: int = Field(default=42, ge=0, description="Seeds Python, NumPy and Keras.")
-    extends: str | list[str] | None = Field(
-        default=None, description="Base spec file(s) merged under this one, relative to it."
-    )
-    data: DataSpec | None = Field(
-        default=None, description="Data source; optional for specs only linted or built."
-    )
-    task: TaskSpec = Field(description="A row of the task table: picks the head and loss.")
-    model: ModelSpec = Field(description="The network body and its input.")
-    optimizer: OptimizerSpec = Field(
-        default_factory=lambda: AdamSpec(type="adam"), description="Optimizer (default adam)."
-    )
-    training: TrainingSpec = Field(
-        default_factory=TrainingSpec, description="Epochs, batch size and callbacks."
-    )
-    validation: ValidationSpec = Field(
-        default_factory=lambda: HoldoutSpec(type="holdout"),
-        description="Validation scheme (default holdout).",
-    )
+__all__ = ["load", "parse", "resolve"]
 
 
 # -- extends --------------------------------------------------------------------------------
 
 
-def _merge(base: source.Document, child: source.Document) -> source.Document:
+def _merge(base: document.Document, child: document.Document) -> document.Document:
     """``child`` over ``base``: mappings merge key by key, anything else replaces."""
 
     def merge(a: Any, b: Any) -> Any:
@@ -93,7 +49,8 @@ def _merge(base: source.Document, child: source.Document) -> source.Document:
             _drop_under(key_spans, path)
     spans.update(child.spans)
     key_spans.update(child.key_spans)
-    return source.Document(data, child.file, spans, key_spans, base.diagnostics + child.diagnostics)
+    diagnostics = base.diagnostics + child.diagnostics
+    return document.Document(data, child.file, spans, key_spans, diagnostics)
 
 
 def _get(data: Any, path: tuple[Any, ...]) -> Any:
@@ -107,15 +64,15 @@ def _drop_under(spans: dict[tuple[Any, ...], Span], path: tuple[Any, ...]) -> No
         del spans[key]
 
 
-def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> source.Document:
-    doc = source.read(path)
+def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> document.Document:
+    doc = document.read(path)
     if not isinstance(doc.data, dict):
         return doc  # parse() reports DLS105
     bases = doc.data.get("extends")
     if bases is None:
         return doc
     names = bases if isinstance(bases, list) else [bases]
-    merged: source.Document | None = None
+    merged: document.Document | None = None
     for index, name in enumerate(names):
         where = ("extends", index) if isinstance(bases, list) else ("extends",)
         if not isinstance(name, str):
@@ -170,7 +127,7 @@ _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*")
 
 
-def _apply_override(doc: source.Document, text: str) -> None:
+def _apply_override(doc: document.Document, text: str) -> None:
     """Apply one ``dotted.path=value`` override (the value is YAML) to the document."""
     file = "--set"
     dotted, sep, raw = text.partition("=")
@@ -201,7 +158,7 @@ def _apply_override(doc: source.Document, text: str) -> None:
         path.append(int(index) if index is not None else int(name) if name.isdigit() else name)
     value_col = len(dotted) + 2
     try:
-        value_doc = source.load(raw, file)
+        value_doc = document.load(raw, file)
     except SpecError as error:
         doc.diagnostics.extend(_shifted(d, value_col - 1) for d in error.diagnostics)
         return
@@ -324,7 +281,7 @@ def _shifted(diagnostic: Diagnostic, cols: int) -> Diagnostic:
 # -- public API --------------------------------------------------------------------------------
 
 
-def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> source.Document:
+def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> document.Document:
     """Read a spec file with its ``extends`` bases merged under it and overrides applied.
 
     Raises:
@@ -338,7 +295,7 @@ def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> source.Docum
     return doc
 
 
-def parse(doc: source.Document) -> tuple[Spec, SourceMap]:
+def parse(doc: document.Document) -> tuple[Spec, SourceMap]:
     """Validate a resolved document into a Spec.
 
     Raises:

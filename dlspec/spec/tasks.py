@@ -10,8 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from dlspec.base import SpecModel
-from dlspec.choice import bare_name
+from dlspec.base import SpecModel, bare_name
 from dlspec.layers.layer import Activation
 
 Loss = Literal[

@@ -277,3 +277,38 @@ def read(path: str | FilePath) -> Document:
             [make("DLS104", f"cannot read: {error.strerror}", Span.point(name))]
         ) from None
     return load(text, name)
+
+
+class SourceMap:
+    """Maps paths in a spec (pydantic locs or plain paths) to spans in the YAML source."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def walk(self, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+        """The deepest YAML path along ``loc`` and whether all of ``loc`` was found.
+
+        Segments absent from the data (discriminator tags, union member names) are skipped.
+        """
+        node, path = self.doc.data, ()
+        complete = True
+        for index, segment in enumerate(loc):
+            if isinstance(node, dict) and segment in node:
+                node, path = node[segment], (*path, segment)
+            elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+                node, path = node[segment], (*path, segment)
+            elif index == len(loc) - 1 or not isinstance(node, dict | list):
+                complete = False
+                if not isinstance(node, dict | list):
+                    break
+        return path, complete
+
+    def locate(self, loc: tuple[Any, ...]) -> Span:
+        """Span of the value at ``loc``, or of the nearest enclosing value that exists."""
+        path, _ = self.walk(loc)
+        return self.doc.span(path)
+
+    def locate_key(self, loc: tuple[Any, ...]) -> Span:
+        """Span of the key at the end of ``loc`` (for unknown keys), else of its value."""
+        path, complete = self.walk(loc)
+        return self.doc.key_span(path) if complete else self.doc.span(path)

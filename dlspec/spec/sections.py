@@ -8,8 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from dlspec.base import SpecModel
-from dlspec.choice import bare_name
+from dlspec.base import SpecModel, bare_name
 from dlspec.diagnostics import did_you_mean
 from dlspec.layers import LayerItem
 from dlspec.sources import SOURCES
