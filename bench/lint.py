@@ -103,7 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         generate(folder, args.files)
-        from dlspec import lint
+        from dlspec.check import runner as lint
 
         start = time.perf_counter()
         result = lint.run([folder])

@@ -6,7 +6,6 @@ it into the mapping pydantic's discriminated unions read.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,29 +71,6 @@ def format_shape(shape: Shape) -> str:
     """A shape as users read it: ``(28, 28, 1)``, ``(None, 64)``, ``(10,)``."""
     inner = ", ".join("None" if d is None else str(d) for d in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
-def conv_output_size(
-    size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
-) -> int | None:
-    """Output length of one spatial axis, as Keras computes it.
-
-    ``valid``: floor((in - K_eff) / S) + 1; ``same`` and ``causal``: ceil(in / S), where
-    K_eff = (K - 1) * dilation + 1.
-    """
-    if size is None:
-        return None
-    if padding in ("same", "causal"):
-        return math.ceil(size / stride)
-    effective = (kernel - 1) * dilation + 1
-    return (size - effective) // stride + 1
-
-
-def elements(shape: Shape) -> int | None:
-    """How many values one example of this shape holds (None when a size is unknown)."""
-    if any(d is None for d in shape):
-        return None
-    return math.prod(shape)  # type: ignore[arg-type]
 
 
 def bare_name(value: Any) -> Any:

@@ -39,8 +39,9 @@ def _heavy_modules(*args: str) -> tuple[list[str], subprocess.CompletedProcess[s
 
 def test_importing_spec_and_check_stays_light() -> None:
     code = (
-        "import sys, json, dlspec.spec, dlspec.check, dlspec.layers, dlspec.lint, "
-        "dlspec.summary, dlspec.spec.schema, dlspec.cli\n"
+        "import sys, json, dlspec.spec, dlspec.check, dlspec.layers, dlspec.sources, "
+        "dlspec.check.runner, dlspec.report.summary, dlspec.report.lint, dlspec.spec.schema, "
+        "dlspec.cli\n"
         f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
     result = subprocess.run(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from dlspec import lint
+from dlspec.check import runner as lint
+from dlspec.report import lint as findings
 
 BROKEN = "task: binary\nmodel:\n  input: [4]\n  layers:\n    - dens: {units: 16}\n"
 
@@ -18,7 +19,7 @@ def _render(tmp_path: Path, terminal: bool) -> str:
     result = lint.run([path])
     buffer = io.StringIO()
     out = Console(file=buffer, width=100, color_system=None, force_terminal=terminal)
-    lint.render(result, "text", out, Console(file=io.StringIO()))
+    findings.render(result, "text", out, Console(file=io.StringIO()))
     return buffer.getvalue()
 
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dlspec.data import windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.spec import Spec
+
+if TYPE_CHECKING:
+    from dlspec.spec import Spec
 
 LAYOUTS = (("x", "y"), ("x_train", "y_train"))
 

@@ -8,14 +8,17 @@ Generators use ``spec.seed``, so a seed gives the same examples every time. Defa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.spec import Spec
-from dlspec.spec.sections import DataSpec
+
+if TYPE_CHECKING:
+    from dlspec.spec import Spec
+    from dlspec.spec.sections import DataSpec
 
 Table = tuple[np.ndarray, np.ndarray, list[str] | None, list[str]]  # x, y, classes, features
 

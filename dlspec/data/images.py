@@ -7,12 +7,15 @@ scaled to [0, 1]; class names are the sorted folder names. Needs Keras (and its 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.spec.sections import DataSpec
+
+if TYPE_CHECKING:
+    from dlspec.spec.sections import DataSpec
 
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 

@@ -12,13 +12,15 @@ import os
 import sys
 import urllib.error
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.sources.keras import TEXT_SETS
-from dlspec.spec.sections import DataSpec
+
+if TYPE_CHECKING:
+    from dlspec.spec.sections import DataSpec
 
 _GCS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 _FASHION = [
@@ -71,8 +73,8 @@ def _download_failed(error: Exception) -> bool:
     )
 
 
-def load_keras(data: DataSpec, problems: Problems) -> Dataset:
-    """Load a Keras dataset with its own test split.
+def load_keras(data: DataSpec, problems: Problems, *, tokens: bool) -> Dataset:
+    """Load a Keras dataset with its own test split; ``tokens`` for the token-id sets.
 
     Raises:
         SpecError: DLS402 when it is not cached and cannot be downloaded.
@@ -81,7 +83,7 @@ def load_keras(data: DataSpec, problems: Problems) -> Dataset:
 
     name = data.location
     module = getattr(keras.datasets, name)
-    kwargs = {"num_words": data.vocabulary_size} if name in TEXT_SETS else {}
+    kwargs = {"num_words": data.vocabulary_size} if tokens else {}
     try:
         # Keras reports download progress on stdout, which belongs to reports and --json.
         with contextlib.redirect_stdout(sys.stderr):
@@ -102,14 +104,13 @@ def load_keras(data: DataSpec, problems: Problems) -> Dataset:
         prepare(data, x_test),
         np.asarray(y_test, np.int64).reshape(-1),
         class_names=class_names(name),
-        vocabulary=data.vocabulary_size if name in TEXT_SETS else None,
+        vocabulary=data.vocabulary_size if tokens else None,
     )
 
 
-def prepare(data: DataSpec, x: np.ndarray) -> np.ndarray:
-    """Raw Keras arrays as models take them: images in [0, 1] with channels, ids padded."""
-    name = data.location
-    if name in TEXT_SETS:
+def prepare(data: DataSpec, x: np.ndarray, *, tokens: bool) -> np.ndarray:
+    """Raw Keras arrays as models take them: images in [0, 1] with channels, ``tokens`` padded."""
+    if tokens:
         if x.dtype == object or x.ndim == 1:
             import keras
 

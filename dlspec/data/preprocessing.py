@@ -24,11 +24,11 @@ import numpy as np
 
 from dlspec.data import text
 from dlspec.sources import SOURCES
-from dlspec.spec import Spec
 from dlspec.spec.sections import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 
 if TYPE_CHECKING:
     from dlspec.data.dataset import Dataset
+    from dlspec.spec import Spec
 
 FORMAT = 1
 CONFIG, VOCABULARY = "preprocessing.json", "vocabulary.txt"

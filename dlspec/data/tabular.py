@@ -8,14 +8,16 @@ predicts its future). Classification targets become class ids over their sorted 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
-from dlspec.spec.sections import DataSpec
-from dlspec.spec.tasks import CLASSIFICATION
+
+if TYPE_CHECKING:
+    from dlspec.spec.sections import DataSpec
 
 
 def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str, list[str]]:
@@ -54,11 +56,11 @@ def features(
 
 
 def target(
-    table: tables.Table, name: str, task: str, problems: Problems, data: DataSpec
+    table: tables.Table, name: str, classes: bool, problems: Problems, data: DataSpec
 ) -> tuple[np.ndarray, list[str] | None]:
     """The target column: class ids and names for classification, float32 values otherwise."""
     at = ("data", "target") if data.target is not None else SOURCE
-    if task in CLASSIFICATION and data.window is None:
+    if classes and data.window is None:
         ids, names = tables.labels(table, name, problems, at)
         problems.check()
         return ids, names
@@ -68,7 +70,7 @@ def target(
     return values.astype(np.float32), None
 
 
-def load_csv(data: DataSpec, task: str, path: Path, problems: Problems) -> Dataset:
+def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> Dataset:
     """Load a ``csv:`` source (windowed when ``data.window`` is set).
 
     Raises:
@@ -77,7 +79,7 @@ def load_csv(data: DataSpec, task: str, path: Path, problems: Problems) -> Datas
     table = tables.read(path, problems)
     target_name, feature_names = columns(data, table.header, problems)
     x = features(table, feature_names, problems, data)
-    y, class_names = target(table, target_name, task, problems, data)
+    y, class_names = target(table, target_name, classes, problems, data)
     if data.window is None:
         return Dataset.create(x, y, class_names=class_names, feature_names=feature_names)
     windows.check_length(len(x), data.window, problems)
@@ -87,7 +89,7 @@ def load_csv(data: DataSpec, task: str, path: Path, problems: Problems) -> Datas
 
 
 def read_csv_inputs(
-    data: DataSpec, task: str, train: Path, path: Path, problems: Problems
+    data: DataSpec, classes: bool, train: Path, path: Path, problems: Problems
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """A predict input laid out like the training CSV: its features, and targets if present.
 
@@ -106,7 +108,7 @@ def read_csv_inputs(
     x = x.astype(np.float32)
     y = None
     if target_name in table.header:
-        if task in CLASSIFICATION and data.window is None:
+        if classes and data.window is None:
             _, names = tables.labels(train_table, target_name, problems, SOURCE)
             y = tables.encode(table, target_name, names, found)
         else:

@@ -18,9 +18,9 @@ import numpy as np
 from dlspec.data import tables
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
-from dlspec.spec import Spec
 
 if TYPE_CHECKING:
+    from dlspec.spec import Spec
     from dlspec.spec.document import SourceMap
 
 PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from dlspec.data.problems import Problems
-from dlspec.spec.sections import WindowSpec
+
+if TYPE_CHECKING:
+    from dlspec.spec.sections import WindowSpec
 
 
 def count(steps: int, window: WindowSpec) -> int:

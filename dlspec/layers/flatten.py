@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from dlspec.base import Shape, elements
-from dlspec.layers.layer import LayerSpec
+from dlspec.base import Shape
+from dlspec.layers.layer import LayerSpec, elements
 
 if TYPE_CHECKING:
     import keras

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -123,3 +124,10 @@ def keras_class(methods: type[Any]) -> type[keras.layers.Layer]:
         {"__module__": methods.__module__, "__qualname__": name, "__doc__": methods.__doc__},
     )
     return keras.saving.register_keras_serializable(package=PACKAGE)(made)
+
+
+def elements(shape: Shape) -> int | None:
+    """How many values one example of this shape holds (None when a size is unknown)."""
+    if any(d is None for d in shape):
+        return None
+    return math.prod(shape)  # type: ignore[arg-type]

@@ -7,9 +7,11 @@ helpers here check the input's rank and report a side that shrinks below 1 (DLS3
 
 from __future__ import annotations
 
+import math
+
 from pydantic import Field
 
-from dlspec.base import Shape, ShapeError, conv_output_size, format_shape
+from dlspec.base import Shape, ShapeError, format_shape
 from dlspec.layers.layer import IntOrPair, LayerSpec, Padding, PositiveInt, pair
 
 # What each axis of a spatial input means, by rank (the batch axis excluded).
@@ -151,3 +153,19 @@ class Pooling2DSpec(LayerSpec):
             window_arg="pool_size",
         )
         return (*sides, shape[-1])
+
+
+def conv_output_size(
+    size: int | None, kernel: int, stride: int, padding: str, dilation: int = 1
+) -> int | None:
+    """Output length of one spatial axis, as Keras computes it.
+
+    ``valid``: floor((in - K_eff) / S) + 1; ``same`` and ``causal``: ceil(in / S), where
+    K_eff = (K - 1) * dilation + 1.
+    """
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return math.ceil(size / stride)
+    effective = (kernel - 1) * dilation + 1
+    return (size - effective) // stride + 1

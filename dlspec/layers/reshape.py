@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from dlspec.base import Shape, ShapeError, elements, format_shape
-from dlspec.layers.layer import LayerSpec, PositiveInt
+from dlspec.base import Shape, ShapeError, format_shape
+from dlspec.layers.layer import LayerSpec, PositiveInt, elements
 
 if TYPE_CHECKING:
     import keras

@@ -45,7 +45,7 @@ class Csv(Source):
         from dlspec.data import tabular
 
         assert spec.data is not None and path is not None
-        return tabular.load_csv(spec.data, spec.task.type, path, problems)
+        return tabular.load_csv(spec.data, spec.task.row.classification, path, problems)
 
     def table_inputs(
         self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
@@ -57,7 +57,8 @@ class Csv(Source):
         assert spec.data is not None
         train = spec.data.path(spec_file)
         problems = Problems(spec_file, source_map)
-        return tabular.read_csv_inputs(spec.data, spec.task.type, train, path, problems)
+        classes = spec.task.row.classification
+        return tabular.read_csv_inputs(spec.data, classes, train, path, problems)
 
 
 def _header(path: Path) -> list[str] | None:

@@ -57,14 +57,15 @@ class Keras(Source):
         from dlspec.data import keras_sets
 
         assert spec.data is not None
-        return keras_sets.load_keras(spec.data, problems)
+        tokens = spec.data.location in TEXT_SETS
+        return keras_sets.load_keras(spec.data, problems, tokens=tokens)
 
     def prepare(self, spec: Spec, x: np.ndarray) -> np.ndarray:
         """Raw arrays as loaded; see ``Source.prepare``."""
         from dlspec.data import keras_sets
 
         assert spec.data is not None
-        return keras_sets.prepare(spec.data, x)
+        return keras_sets.prepare(spec.data, x, tokens=spec.data.location in TEXT_SETS)
 
     def class_names(
         self, spec: Spec, spec_file: str | Path, source_map: SourceMap | None

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from dlspec.spec.sections import DataSpec
 
 Targets = Literal["regression", "binary", "multiclass", "next_token"]  # the task they suit
-Preprocessing = Literal["scale", "text", "tokens"]  # the kinds of ``data.Preprocessor``
+Preprocessing = Literal["scale", "text", "tokens"]  # the kinds of ``Preprocessor``
 
 
 @dataclass(frozen=True)

@@ -336,7 +336,7 @@ _CHOICE_NAMES = {
 
 def _tags(loc: tuple[Any, ...]) -> list[str]:
     """The tags a one-of choice at ``loc`` takes (pydantic names none when the tag is missing)."""
-    from dlspec.spec import Spec
+    from dlspec.spec.root import Spec
 
     annotation: Any = Spec
     for segment in loc:

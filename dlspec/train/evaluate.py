@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from dlspec import data, sources
+from dlspec import sources
+from dlspec.data.dataset import Dataset
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.spec import Spec
 from dlspec.spec.sections import DataSpec
@@ -52,7 +53,7 @@ def with_source(spec: Spec, source: str) -> Spec:
     return spec.model_copy(update={"data": new})
 
 
-def same_classes(run: SavedRun, dataset: data.Dataset, y: np.ndarray) -> np.ndarray:
+def same_classes(run: SavedRun, dataset: Dataset, y: np.ndarray) -> np.ndarray:
     """Targets as ids of the run's classes, where another source numbers its classes otherwise.
 
     Raises:

@@ -13,8 +13,9 @@ from typing import NoReturn
 
 import numpy as np
 
-from dlspec import check, data, sources
+from dlspec import check, sources
 from dlspec.check import Inference
+from dlspec.data.dataset import Dataset
 from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
@@ -26,7 +27,7 @@ from dlspec.train.results import FoldResult, Results
 from dlspec.train.stopping import Interrupted, Stop
 
 
-def test_set(spec: Spec, dataset: data.Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
+def test_set(spec: Spec, dataset: Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
     """The run's plan of splits and its test examples (the source's own, or split off)."""
     has_test = dataset.x_test is not None
     plan = schemes.plan(
@@ -43,7 +44,7 @@ def test_set(spec: Spec, dataset: data.Dataset) -> tuple[schemes.Plan, np.ndarra
 
 
 def complete(
-    spec: Spec, inference: Inference, dataset: data.Dataset, source_map: SourceMap | None
+    spec: Spec, inference: Inference, dataset: Dataset, source_map: SourceMap | None
 ) -> Inference:
     """Static inference again with the loaded examples' shape, for the builder.
 
@@ -242,7 +243,7 @@ def _damaged(directory: Path, error: checkpoint.Mismatch) -> SpecError:
 
 def _same_data(
     resume: resuming.Resume,
-    dataset: data.Dataset,
+    dataset: Dataset,
     spec_file: str | Path,
     source_map: SourceMap | None,
 ) -> None:

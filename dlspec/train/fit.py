@@ -18,7 +18,8 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from dlspec import compiler
 from dlspec.check import Inference
-from dlspec.data import Dataset, Preprocessor
+from dlspec.data.dataset import Dataset
+from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec.tasks import CLASSIFICATION, head_width
 from dlspec.train import checkpoint, diagnosis, scoring

@@ -192,7 +192,7 @@ def write(directory: Path, *, results: Results, model: Any, preprocessor: Any) -
     Raises:
         SpecError: DLS412 when the file system refuses a file (the path is named).
     """
-    from dlspec import plots
+    from dlspec.report import plots
 
     fits = results.folds + ([results.final] if results.final.name == "final" else [])
     write_history(directory, fits)

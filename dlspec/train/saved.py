@@ -13,7 +13,7 @@ from typing import Any
 import keras
 
 from dlspec.compiler import saving
-from dlspec.data import Preprocessor
+from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec import load as load_spec
 from dlspec.spec.document import SourceMap

@@ -157,7 +157,7 @@ def finish(process: subprocess.Popen[str]) -> dict:
 def test_the_example_specs_and_the_kind_specs_use_every_layer_kind(tmp_path):
     from dlspec import check
     from dlspec.layers import BY_KIND, kind_of
-    from dlspec.summary import rows
+    from dlspec.report.summary import rows
 
     used = set()
     for path in spec_files(tmp_path):

@@ -373,7 +373,7 @@ def weights(layer: Any) -> tuple[int, int]:
 @given(stacks())
 def test_static_inference_equals_keras_layer_by_layer(stack):
     from dlspec import compiler
-    from dlspec import summary as summary_module
+    from dlspec.report import summary as summary_module
 
     shape, dtype, items = stack
     direct: list[LayerSpec] = [ITEM.validate_python(i) for i in items]

@@ -101,7 +101,7 @@ def test_a_spec_with_errors_exits_1_before_building(tmp_path):
 
 def test_compare_matches_nested_residual_rows(tmp_path):
     from dlspec import check, compiler
-    from dlspec import summary as summary_module
+    from dlspec.report import summary as summary_module
 
     path = tmp_path / "nested.yaml"
     path.write_text(NESTED)

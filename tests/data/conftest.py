@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dlspec import spec as specs
-from dlspec.data import Dataset
+from dlspec.data.dataset import Dataset
 from dlspec.diagnostics import Diagnostic, SpecError
 from dlspec.sources import DataInfo, describe, load
 from dlspec.spec import Spec

@@ -62,14 +62,14 @@ def test_the_cache_follows_keras_home(monkeypatch, tmp_path):
 
 def test_images_get_a_channel_axis_and_0_1_floats():
     raw = np.array([[[0, 255], [51, 102]]], np.uint8)
-    x = keras_sets.prepare(DataSpec(source="keras:mnist"), raw)
+    x = keras_sets.prepare(DataSpec(source="keras:mnist"), raw, tokens=False)
     assert x.shape == (1, 2, 2, 1) and x.dtype == np.float32
     np.testing.assert_allclose(x[0, :, :, 0], [[0, 1], [0.2, 0.4]])
 
 
 def test_reviews_are_padded_to_the_sequence_length():
     raw = np.array([[1, 2, 3], [4]], dtype=object)
-    x = keras_sets.prepare(DataSpec(source="keras:imdb", sequence_length=2), raw)
+    x = keras_sets.prepare(DataSpec(source="keras:imdb", sequence_length=2), raw, tokens=True)
     assert x.dtype == np.int32
     np.testing.assert_array_equal(x, [[2, 3], [0, 4]])
 

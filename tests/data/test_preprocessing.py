@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dlspec.data import Preprocessor
+from dlspec.data.preprocessing import Preprocessor
 
 
 def _table(rows: int = 40) -> np.ndarray:

@@ -113,7 +113,7 @@ def test_in_memory_sources_do_not_import_tensorflow_or_keras(tmp_path):
         import sys
         from pathlib import Path
         from dlspec import spec as specs
-        from dlspec.data import Preprocessor
+        from dlspec.data.preprocessing import Preprocessor
         from dlspec.sources import load, read_inputs
         root = Path({str(tmp_path)!r})
         for source in ("sklearn:iris", "synthetic:moons", "csv:d.csv", "npz:d.npz"):

@@ -52,8 +52,8 @@ def test_most_example_specs_train_offline() -> None:
 def test_example_spec_trains_and_reloads_in_new_processes(
     path: Path, tmp_path: Path, shell
 ) -> None:
-    from dlspec import generate as generating
     from dlspec import sources
+    from dlspec.train import generate as generating
     from dlspec.train import predict as predicting
 
     spec, source_map, inference = check.analyse(path, _one_epoch(path))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import SPECS, Trained, invoke, train
 
-from dlspec import generate
+from dlspec.train import generate
 
 
 def test_pick_at_temperature_zero_takes_the_likeliest_real_token() -> None:

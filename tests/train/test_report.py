@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from dlspec import report
+from dlspec.report import results as report
 from dlspec.train import diagnosis
 from dlspec.train.diagnosis import judge
 from dlspec.train.results import ClassReport, FoldResult, Results, Scores

@@ -82,7 +82,7 @@ def test_nested_attention_layers_evaluate_and_generate_in_new_processes(
     shell, tmp_path: Path
 ) -> None:
     # The example specs (tests/train/test_example_specs.py) cover the other classes.
-    from dlspec import generate
+    from dlspec.train import generate
 
     spec = tmp_path / "attention.yaml"
     spec.write_text(ATTENTION.format(corpus=SPECS / "data" / "alice.txt"))

@@ -191,7 +191,7 @@ def test_preprocessing_is_fitted_on_each_fits_training_rows_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dlspec import train as training
-    from dlspec.data import Preprocessor
+    from dlspec.data.preprocessing import Preprocessor
 
     fitted_on: list[np.ndarray] = []
     original = Preprocessor.fit

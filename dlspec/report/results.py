@@ -1,7 +1,7 @@
-"""Rich renderables built from Results: the tables, panels and listings of every report.
+"""Rich renderables built from a run's Results: the tables and panels of its report.
 
-Fold and test tables, the confusion matrix, the per-class report, a learning-curve panel, the
-bias-variance verdict, and run listings.
+Fold and test tables, the confusion matrix, the per-class report, a learning-curve panel and
+the bias-variance verdict.
 
 Nothing here prints: the CLI passes each renderable to its Console. Numbers are right-aligned
 with fixed decimals; colour only repeats what the words already say.
@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from dlspec.spec.tasks import TASKS, scores
-from dlspec.train.diagnosis import Verdict
-from dlspec.train.results import FoldResult, Results, Scores
+
+if TYPE_CHECKING:
+    from dlspec.train.diagnosis import Verdict
+    from dlspec.train.results import FoldResult, Results, Scores
 
 DECIMALS = 4
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -52,7 +53,8 @@ def mean_std(mean: float, std: float) -> str:
     return f"{number(mean)} ± {number(std)}"
 
 
-def _order(task: str, names: Sequence[str]) -> list[str]:
+def ordered(task: str, names: Sequence[str]) -> list[str]:
+    """Score names in the task's report order, then any others alphabetically."""
     known = [m for m in scores(task) if m in names]
     return known + sorted(set(names) - set(known))
 
@@ -97,7 +99,7 @@ def test_table(test: Scores, task: str, title: str = "Test set") -> Table:
     table = Table(title=f"{title} ({test.size} examples)", title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    for metric in _order(task, list(test.metrics)):
+    for metric in ordered(task, list(test.metrics)):
         table.add_row(LABELS.get(metric, metric), number(test.metrics[metric]))
     return table
 
@@ -239,109 +241,3 @@ def evaluation(
         if extra is not None:
             parts.append(extra)
     return Group(*parts)
-
-
-# -- run listings ------------------------------------------------------------------------------
-
-
-def key_metric(metrics: dict[str, Any]) -> str | None:
-    """A run's headline metric: the first of its task's metrics that it has."""
-    task = metrics.get("task", "")
-    have = set(metrics.get("validation", {})) | set(metrics.get("test", {}))
-    return next((m for m in scores(task) if m in have), None)
-
-
-def runs_table(runs: Sequence[Any]) -> Table:
-    """``dlspec runs``: one row per run (``rundir.Run``), its state and headline metric.
-
-    A run that is not complete (running, failed, interrupted or damaged) gets a row of its own
-    too, and the caption says why.
-    """
-    # No inner rules: the listing fits an 80-column terminal.
-    table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("name / run", no_wrap=True)
-    table.add_column("task", no_wrap=True)
-    table.add_column("metric", no_wrap=True)
-    table.add_column("validation\nmean ± std", justify="right", no_wrap=True)
-    table.add_column("test", justify="right", no_wrap=True)
-    table.add_column("state /\nverdict", no_wrap=True, min_width=12)
-    notes = []
-    for run in runs:
-        if run.state != "complete":
-            table.add_row(f"{run.name}\n{run.stamp}", "?", "–", "–", "–", run.state)
-            why = f": {run.why}" if run.why else ""
-            notes.append(f"{run.name}/{run.stamp} is {run.state}{why}")
-            continue
-        metrics = run.metrics
-        metric = key_metric(metrics)
-        validation = metrics.get("validation", {}).get(metric) if metric else None
-        test = metrics.get("test", {}).get(metric) if metric else None
-        spread = (
-            f"{number(validation['mean'])}\n± {number(validation['std'])}" if validation else "–"
-        )
-        table.add_row(
-            f"{run.name}\n{run.stamp}",
-            f"{metrics.get('task', '?')}\n{metrics.get('scheme', '?')}",
-            LABELS.get(metric, metric) if metric else "–",
-            spread,
-            number(test),
-            f"{run.state}\n{(metrics.get('verdict') or {}).get('name', '–')}",
-        )
-    if not runs:
-        notes.append("no runs yet: 'dlspec train SPEC' makes one")
-    if notes:
-        table.caption = "\n".join(notes)
-        table.caption_justify = "left"
-    return table
-
-
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested spec data as ``{"training.epochs": 100, "model.layers[0].dense.units": 16}``."""
-    out: dict[str, Any] = {}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        for index, item in enumerate(value):
-            out.update(flatten(item, f"{prefix}[{index}]"))
-    else:
-        out[prefix] = value
-    return out
-
-
-def compare(a: Any, b: Any) -> Group:
-    """Two runs side by side: the spec fields that differ, then every metric."""
-    label_a, label_b = f"{a.name}/{a.stamp}", f"{b.name}/{b.stamp}"
-    spec_a, spec_b = flatten(a.spec), flatten(b.spec)
-    fields = Table(title="Spec fields that differ", title_justify="left")
-    fields.add_column("field")
-    fields.add_column(f"A: {label_a}")
-    fields.add_column(f"B: {label_b}")
-    missing = "(not set)"
-    for key in sorted(set(spec_a) | set(spec_b)):
-        if spec_a.get(key, missing) != spec_b.get(key, missing):
-            fields.add_row(key, str(spec_a.get(key, missing)), str(spec_b.get(key, missing)))
-    if not fields.rows:
-        fields.caption = "the specs are the same"
-    metrics = Table(title="Metrics", title_justify="left")
-    metrics.add_column("metric")
-    metrics.add_column("A validation", justify="right")
-    metrics.add_column("B validation", justify="right")
-    metrics.add_column("A test", justify="right")
-    metrics.add_column("B test", justify="right")
-    va, vb = a.metrics.get("validation", {}), b.metrics.get("validation", {})
-    ta, tb = a.metrics.get("test", {}), b.metrics.get("test", {})
-    task = a.metrics.get("task", "")
-    for metric in _order(task, sorted(set(va) | set(vb) | set(ta) | set(tb))):
-        metrics.add_row(
-            LABELS.get(metric, metric),
-            mean_std(va[metric]["mean"], va[metric]["std"]) if metric in va else "–",
-            mean_std(vb[metric]["mean"], vb[metric]["std"]) if metric in vb else "–",
-            number(ta.get(metric)),
-            number(tb.get(metric)),
-        )
-    verdicts = Text(
-        f"verdict: A {(a.metrics.get('verdict') or {}).get('name', '–')}, "
-        f"B {(b.metrics.get('verdict') or {}).get('name', '–')}"
-    )
-    return Group(fields, metrics, verdicts)

@@ -19,7 +19,7 @@ from dlspec.diagnostics import Span, SpecError, make
 if TYPE_CHECKING:
     import keras
 
-    from dlspec.data import Preprocessor
+    from dlspec.data.preprocessing import Preprocessor
 
 # Ids the sampler never produces: padding and the out-of-vocabulary token.
 RESERVED_IDS = (0, 1)

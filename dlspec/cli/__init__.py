@@ -1,0 +1,24 @@
+"""The ``dlspec`` command line: one thin module per command (options -> call -> render -> exit).
+
+Importing this package stays light (no Keras, TensorFlow or scikit-learn): commands that build
+or train import the heavy side inside their bodies. ``app`` registers the commands in the
+order ``dlspec --help`` lists them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from dlspec.cli.app import app
+
+# Each command's module registers it on ``app`` when imported; --help lists them in this order.
+COMMANDS = ("lint", "summary", "schema", "train", "evaluate", "predict", "runs", "generate")
+for _command in COMMANDS:
+    importlib.import_module(f"dlspec.cli.{_command}")
+
+__all__ = ["COMMANDS", "app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``dlspec`` console script."""
+    app()

@@ -1,0 +1,109 @@
+"""The ``dlspec`` Typer application and what its commands share: consoles, options, exits.
+
+Light: importing it loads no Keras, TensorFlow or scikit-learn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from dlspec import __version__
+from dlspec.diagnostics import MAX_SHOWN, Diagnostic, SpecError
+
+app = typer.Typer(
+    name="dlspec",
+    help="Deep-learning experiments as YAML specs: lint them, inspect them, train them.\n\n"
+    "A spec file is the whole experiment: data, layers, task (output head and loss), "
+    "optimizer, training and validation. See README.md for the spec language.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override a spec field, e.g. --set training.epochs=5 (the value is YAML). Repeatable.",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"dlspec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Deep-learning experiments as YAML specs."""
+
+
+def fail(diagnostics: list[Diagnostic], code: int = 1) -> typer.Exit:
+    """Print the diagnostics (the first ``MAX_SHOWN``) on stderr; the exit to raise."""
+    for diagnostic in diagnostics[:MAX_SHOWN]:
+        err.out(diagnostic.format(), highlight=False)
+    if len(diagnostics) > MAX_SHOWN:
+        err.out(f"... and {len(diagnostics) - MAX_SHOWN} more", highlight=False)
+    return typer.Exit(code)
+
+
+def usage(message: str) -> NoReturn:
+    """Exit 2 with a usage message, as typer does for a bad option."""
+    err.print(f"error: {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def use_backend(name: str | None, *, start: bool = True) -> None:
+    """Choose the Keras backend and (with ``start``) import it; exit 2 on a bad choice."""
+    from dlspec import backend
+
+    try:
+        backend.select(name)
+    except SpecError as error:
+        raise fail(error.diagnostics, 2) from None
+    if start:
+        backend.start()
+
+
+def verified(run: Path) -> None:
+    """Refuse an incomplete, damaged or edited run in a second, before Keras is imported."""
+    from dlspec.train import rundir
+
+    try:
+        rundir.verify(run)
+    except SpecError as error:
+        raise fail(error.diagnostics) from None
+
+
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        metavar="NAME",
+        help="Keras backend: tensorflow, jax or torch (default: $KERAS_BACKEND, else tensorflow).",
+    ),
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print one JSON object on stdout and nothing else."),
+]
+OutputOption = Annotated[
+    Path,
+    typer.Option("--output", metavar="DIR", help="Root folder of run directories."),
+]

@@ -1,0 +1,56 @@
+"""``dlspec generate``: sample text from a next_token run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dlspec.cli.app import BackendOption, app, fail, out, use_backend, verified
+from dlspec.diagnostics import SpecError
+
+
+@app.command(short_help="Sample text from a next_token run.")
+def generate(
+    run: Annotated[Path, typer.Argument(metavar="RUN", help="A next_token run directory.")],
+    prompt: Annotated[
+        str, typer.Option("--prompt", "-p", help="Text to continue (default: a random word).")
+    ] = "",
+    length: Annotated[int, typer.Option(min=1, help="Tokens to sample after the prompt.")] = 30,
+    temperature: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Below 1 sharpens the distribution (0: always the likeliest token); above 1 "
+            "flattens it.",
+        ),
+    ] = 1.0,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many texts.")] = 1,
+    seed: Annotated[
+        int | None, typer.Option(help="Sampling seed (default: the run's seed).")
+    ] = None,
+    backend: BackendOption = None,
+) -> None:
+    """Generate text by sampling from a next_token run, one token at a time.
+
+    Each step feeds the text so far to the model and draws the next token from its predicted
+    distribution, rescaled by the temperature. Exit status: 0 generated, 1 the run cannot
+    generate (not a run, damaged or edited, not a next_token model), 2 usage error.
+    """
+    import sys
+    from contextlib import redirect_stdout
+
+    verified(run)
+    use_backend(backend)
+    from dlspec.train import generate as generating
+
+    with redirect_stdout(sys.stderr):
+        try:
+            texts = generating.from_run(
+                run, prompt, length=length, temperature=temperature, seed=seed, count=count
+            )
+        except SpecError as error:
+            raise fail(error.diagnostics) from None
+    for text in texts:
+        out.out(text, highlight=False)
