@@ -23,6 +23,7 @@ from dlspec.layers.dense import DenseSpec
 from dlspec.layers.dropout import DropoutSpec
 from dlspec.layers.embedding import EmbeddingSpec
 from dlspec.layers.flatten import FlattenSpec
+from dlspec.layers.gaussian_noise import GaussianNoiseSpec
 from dlspec.layers.global_average_pooling1d import GlobalAveragePooling1DSpec
 from dlspec.layers.global_average_pooling2d import GlobalAveragePooling2DSpec
 from dlspec.layers.global_max_pooling1d import GlobalMaxPooling1DSpec
@@ -44,6 +45,7 @@ LAYERS: list[type[LayerSpec]] = [
     # core
     DenseSpec,
     DropoutSpec,
+    GaussianNoiseSpec,
     ActivationSpec,
     FlattenSpec,
     ReshapeSpec,

@@ -45,6 +45,7 @@ model:
     - batch_normalization
     - activation: relu
     - dropout: 0.1
+    - gaussian_noise: 0.1
     - dense: 7
 """,
     "image-kinds": """
