@@ -18,8 +18,8 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
     out: list[Diagnostic] = []
     scheme = spec.validation
     shuffle_set = "shuffle" in scheme.model_fields_set and scheme.shuffle
-    if shuffle_set and (scheme.type == "time_series" or data.series):
-        why = "the time_series scheme" if scheme.type == "time_series" else "windowed series"
+    if shuffle_set and (scheme.in_time_order or data.series):
+        why = f"the {scheme.type} scheme" if scheme.in_time_order else "windowed series"
         out.append(
             make(
                 "DLS311",
@@ -52,7 +52,7 @@ def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]
             )
         )
     real_valued = not spec.task.row.classification
-    if scheme.stratify and scheme.type == "time_series":
+    if scheme.stratify and scheme.in_time_order:
         out.append(
             make(
                 "DLS323",

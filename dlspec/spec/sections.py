@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -245,6 +245,10 @@ class TrainingSpec(SpecModel):
 
 
 class _Scheme(SpecModel):
+    # What the training stage reads of a scheme; its splitter is in ``train.schemes.SPLITTERS``.
+    in_time_order: ClassVar[bool] = False  # the scheme itself keeps examples in time order
+    refit: ClassVar[bool] = True  # after its folds, a final model trains on every non-test row
+
     test_size: Fraction = Field(
         default=0.2, description="Fraction held out as the test set, used once at the end."
     )
@@ -261,6 +265,8 @@ class HoldoutSpec(_Scheme):
     validation: {type: holdout, validation_size: 0.2, test_size: 0.2}
     ```
     """
+
+    refit: ClassVar[bool] = False  # the one model is the final one
 
     type: Literal["holdout"] = Field(description="Validation scheme.")
     validation_size: Fraction = Field(
@@ -287,6 +293,8 @@ class TimeSeriesSpec(_Scheme):
     validation: {type: time_series, splits: 4}
     ```
     """
+
+    in_time_order: ClassVar[bool] = True
 
     type: Literal["time_series"] = Field(description="Validation scheme.")
     splits: int = Field(default=5, ge=2, description="Number of expanding-window splits.")

@@ -8,6 +8,7 @@ recomputed later from the stored spec and seed alone (``dlspec evaluate`` does).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,7 @@ def labels(y: np.ndarray) -> np.ndarray:
 
 def is_ordered(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, series: bool) -> bool:
     """Whether examples must keep their order: a time series or the time_series scheme."""
-    return series or scheme.type == "time_series"
+    return series or scheme.in_time_order
 
 
 def stratified(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, task: str, series: bool) -> bool:
@@ -110,33 +111,23 @@ def plan(
             random_state=seed if scheme.shuffle else None,
         )
     rest_classes = classes[rest] if classes is not None else None
-    if isinstance(scheme, HoldoutSpec):
-        folds = [_holdout(scheme, rest, rest_classes, seed, ordered, strat)]
-        return Plan(rest, test, folds, refit=False, ordered=ordered)
-    if isinstance(scheme, KFoldSpec):
-        shuffle = scheme.shuffle and not ordered
-        if strat:
-            splitter = StratifiedKFold(scheme.folds, shuffle=shuffle, random_state=seed)
-        else:
-            splitter = KFold(scheme.folds, shuffle=shuffle, random_state=seed if shuffle else None)
-        pairs = splitter.split(rest, rest_classes if strat else None)
-    else:
-        pairs = TimeSeriesSplit(n_splits=scheme.splits, gap=scheme.gap).split(rest)
-    folds = [Split(rest[train], rest[validation]) for train, validation in pairs]
-    return Plan(rest, test, folds, refit=True, ordered=ordered)
+    split = SPLITTERS[type(scheme)]
+    folds = split(scheme, rest, rest_classes, seed=seed, ordered=ordered, strat=strat)
+    return Plan(rest, test, folds, refit=scheme.refit, ordered=ordered)
 
 
 def _holdout(
     scheme: HoldoutSpec,
     rest: np.ndarray,
     classes: np.ndarray | None,
+    *,
     seed: int,
     ordered: bool,
     strat: bool,
-) -> Split:
+) -> list[Split]:
     if ordered:
         n_validation = math.ceil(len(rest) * scheme.validation_size)
-        return Split(rest[: len(rest) - n_validation], rest[len(rest) - n_validation :])
+        return [Split(rest[: len(rest) - n_validation], rest[len(rest) - n_validation :])]
     train, validation = train_test_split(
         rest,
         test_size=scheme.validation_size,
@@ -144,4 +135,43 @@ def _holdout(
         stratify=classes if strat else None,
         random_state=seed if scheme.shuffle else None,
     )
-    return Split(train, validation)
+    return [Split(train, validation)]
+
+
+def _kfold(
+    scheme: KFoldSpec,
+    rest: np.ndarray,
+    classes: np.ndarray | None,
+    *,
+    seed: int,
+    ordered: bool,
+    strat: bool,
+) -> list[Split]:
+    shuffle = scheme.shuffle and not ordered
+    if strat:
+        splitter = StratifiedKFold(scheme.folds, shuffle=shuffle, random_state=seed)
+    else:
+        splitter = KFold(scheme.folds, shuffle=shuffle, random_state=seed if shuffle else None)
+    pairs = splitter.split(rest, classes if strat else None)
+    return [Split(rest[train], rest[validation]) for train, validation in pairs]
+
+
+def _time_series(
+    scheme: TimeSeriesSpec,
+    rest: np.ndarray,
+    classes: np.ndarray | None,
+    *,
+    seed: int,
+    ordered: bool,
+    strat: bool,
+) -> list[Split]:
+    pairs = TimeSeriesSplit(n_splits=scheme.splits, gap=scheme.gap).split(rest)
+    return [Split(rest[train], rest[validation]) for train, validation in pairs]
+
+
+# Each validation scheme's splitter: the training and validation rows of each of its folds.
+SPLITTERS: dict[type, Callable[..., list[Split]]] = {
+    HoldoutSpec: _holdout,
+    KFoldSpec: _kfold,
+    TimeSeriesSpec: _time_series,
+}

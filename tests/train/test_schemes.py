@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+from typing import get_args
+
 import numpy as np
 import pytest
 
-from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
+from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec, ValidationSpec
 from dlspec.train import schemes
 
 Y3 = np.repeat([0, 1, 2], 50)  # 150 examples, balanced like Iris
@@ -113,3 +117,17 @@ def test_source_test_set_is_not_split_again() -> None:
 def test_labels_accepts_one_hot_and_column_targets() -> None:
     assert schemes.labels(np.eye(3)[[2, 0, 1]]).tolist() == [2, 0, 1]
     assert schemes.labels(np.array([[1], [0]])).tolist() == [1, 0]
+
+
+def test_every_validation_scheme_has_a_splitter_and_no_other_branch() -> None:
+    union = get_args(ValidationSpec)[0]  # nested Annotated metadata flattens into one tuple
+    assert set(get_args(union)) == set(schemes.SPLITTERS)
+    tree = ast.parse(Path(schemes.__file__).read_text(encoding="utf-8"))
+    # A scheme named in a comparison or an isinstance is a branch a new scheme would miss.
+    named = [
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Compare) and "time_series" in ast.unparse(node))
+        or (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance")
+    ]
+    assert named == []
