@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dlspec import spec as spec_module
 from dlspec.base import Params, Shape, format_shape
-from dlspec.check import shapes, tasks, training
+from dlspec.check import rules, shapes, tasks
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
 from dlspec.sources import DataInfo, describe
@@ -104,9 +104,7 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
             diagnostics += found
             if head is not None:
                 rows.append(head)
-        diagnostics += training.layer_warnings(spec, rows, data, source_map)
-    diagnostics += tasks.rules(spec, data, source_map)
-    diagnostics += training.rules(spec, data, source_map)
+    diagnostics += rules.apply(rules.Context(spec, data, source_map, rows))
     return Inference(shape, dtype, rows, data, sort(diagnostics))
 
 

@@ -1,4 +1,4 @@
-"""Checks against the task table: loss, head activation, metrics, head size, data targets."""
+"""The task's head as static inference appends it: its width from the table and the data."""
 
 from __future__ import annotations
 
@@ -8,96 +8,7 @@ from dlspec.diagnostics import Diagnostic, make
 from dlspec.sources import DataInfo
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
-from dlspec.spec.tasks import TASKS, head_width
-
-
-def rules(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:
-    """Loss, activation and metric overrides against the task's row; targets against the task."""
-    task, row, out = spec.task, spec.task.row, []
-    if task.loss not in row.losses:
-        out.append(
-            make(
-                "DLS308",
-                f"loss '{task.loss}' does not fit the {task.type} task",
-                source_map.locate(("task", "loss")),
-                f"the {task.type} task takes: {', '.join(row.losses)}",
-            )
-        )
-    if task.activation is not None and task.activation not in row.activations:
-        out.append(
-            make(
-                "DLS309",
-                f"a {task.activation} head does not fit the {task.type} task",
-                source_map.locate(("task", "activation")),
-                f"the {task.type} head takes: {', '.join(row.activations)}",
-            )
-        )
-    for index, metric in enumerate(task.metrics or []):
-        if metric not in row.allowed_metrics:
-            out.append(
-                make(
-                    "DLS321",
-                    f"metric '{metric}' does not fit the {task.type} task",
-                    source_map.locate(("task", "metrics", index)),
-                    f"the {task.type} task tracks: {', '.join(row.allowed_metrics)}",
-                )
-            )
-    out.extend(_targets(spec, data, source_map))
-    return out
-
-
-def _targets(spec: Spec, data: DataInfo, source_map: SourceMap) -> list[Diagnostic]:
-    """The task's kind of target (its row's ``targets``) against the task the data suits."""
-    if data.targets is None:
-        return []
-    task, row, suits = spec.task.type, spec.task.row, TASKS[data.targets]
-    where = source_map.locate(("data", "source"))
-    source = spec.data.source if spec.data else ""
-    if row.targets == suits.targets:
-        if row.outputs == "probability" and data.classes is not None and data.classes > 2:
-            return [
-                make(
-                    "DLS322",
-                    f"'{source}' has {data.classes} classes, the {task} task takes 2",
-                    source_map.locate(("task",)),
-                    "use task: multiclass",
-                )
-            ]
-        return []
-    if row.targets == "tokens":
-        message = f"'{source}' has no token sequences for the {task} task"
-        return [
-            make(
-                "DLS322", message, where, f"{task} trains on a text corpus: use a text:PATH source"
-            )
-        ]
-    if suits.targets == "tokens":
-        return [
-            make(
-                "DLS322",
-                f"a plain text corpus has no labels for the {task} task",
-                where,
-                f"use task: {data.targets}, or a CSV table of text and labels",
-            )
-        ]
-    if row.targets == "labels":
-        return [
-            make(
-                "DLS322",
-                f"'{source}' has real-valued targets, not classes",
-                source_map.locate(("task",)),
-                f"use task: {data.targets}",
-            )
-        ]
-    return [
-        make(
-            "DLS322",
-            f"'{source}' has class labels; {task} would treat them as numbers",
-            source_map.locate(("task",)),
-            f"use task: {data.targets}",
-            warning=True,
-        )
-    ]
+from dlspec.spec.tasks import head_width
 
 
 def head(

@@ -1,10 +1,10 @@
-"""dlspec.check.training: time order, early stopping, stratification, folds, layer warnings."""
+"""The training-settings rules: time order, early stopping, stratification, folds, layers."""
 
 from __future__ import annotations
 
 import pytest
 
-from dlspec.check.training import PARAMS_PER_EXAMPLE_LIMIT
+from dlspec.check.rules.too_many_params import PARAMS_PER_EXAMPLE_LIMIT
 from dlspec.diagnostics import Severity
 
 IRIS = "task: multiclass\ndata: {source: sklearn:iris}\nmodel:\n  layers: [dense: 8]\n"
