@@ -99,6 +99,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS106": ("extends-cycle", "specs extend each other in a cycle"),
     "DLS107": ("extends-missing", "the file named by 'extends' does not exist"),
     "DLS108": ("bad-override", "a --set override is not PATH=VALUE or names no spec field"),
+    "DLS109": ("bad-directive", "a 'dlspec: disable' comment names no code"),
     # DLS2xx: schema
     "DLS201": ("unknown-key", "a key the spec language does not have here"),
     "DLS202": ("missing-key", "a required key is missing"),

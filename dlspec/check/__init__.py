@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dlspec import spec as spec_module
 from dlspec.base import Params, Shape, format_shape
-from dlspec.check import rules, shapes, tasks
+from dlspec.check import rules, shapes, suppress, tasks
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
 from dlspec.sources import DataInfo, describe
@@ -108,14 +108,24 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
     return Inference(shape, dtype, rows, data, sort(diagnostics))
 
 
-def lint(path: str | Path, overrides: Sequence[str] = ()) -> list[Diagnostic]:
-    """Every diagnostic for one spec file: YAML, schema and static checks."""
+def lint(
+    path: str | Path, overrides: Sequence[str] = (), disabled: frozenset[str] = frozenset()
+) -> list[Diagnostic]:
+    """Every diagnostic for one spec file: YAML, schema and static checks.
+
+    Warnings whose codes are ``disabled``, or switched off by the file's comments or the
+    project's pyproject.toml, are left out (``check.suppress``); errors never are.
+
+    Raises:
+        suppress.UnknownCode: the pyproject.toml names no code.
+        ValueError: the pyproject.toml cannot be read.
+    """
     try:
         spec, source_map = spec_module.load(path, overrides)
+        found = source_map.doc.diagnostics + run(spec, source_map).diagnostics
     except SpecError as error:
-        return sort(error.diagnostics)
-    inference = run(spec, source_map)
-    return sort(source_map.doc.diagnostics + inference.diagnostics)
+        found = error.diagnostics
+    return sort(suppress.apply(found, Path(path), disabled))
 
 
 def analyse(path: str | Path, overrides: Sequence[str] = ()) -> tuple[Spec, SourceMap, Inference]:

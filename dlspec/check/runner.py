@@ -63,10 +63,16 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return files, missing
 
 
-def run(paths: Sequence[Path], overrides: Sequence[str] = ()) -> LintResult:
-    """Lint every spec file under ``paths``."""
+def run(
+    paths: Sequence[Path], overrides: Sequence[str] = (), disabled: frozenset[str] = frozenset()
+) -> LintResult:
+    """Lint every spec file under ``paths``, leaving out the warnings switched off.
+
+    Raises:
+        suppress.UnknownCode, ValueError: a pyproject.toml's ``[tool.dlspec] disable`` is bad.
+    """
     files, missing = collect(paths)
     result = LintResult(files=files, missing=missing)
     for file in files:
-        result.diagnostics.extend(check.lint(file, overrides))
+        result.diagnostics.extend(check.lint(file, overrides, disabled))
     return result
