@@ -99,9 +99,9 @@ def load_keras(data: DataSpec, problems: Problems, *, tokens: bool) -> Dataset:
             f"KERAS_HOME at a cache that has it); the download failed with: {error}",
         )
     return Dataset.create(
-        prepare(data, x),
+        prepare(data, x, tokens=tokens),
         np.asarray(y, np.int64).reshape(-1),
-        prepare(data, x_test),
+        prepare(data, x_test, tokens=tokens),
         np.asarray(y_test, np.int64).reshape(-1),
         class_names=class_names(name),
         vocabulary=data.vocabulary_size if tokens else None,
