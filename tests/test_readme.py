@@ -18,4 +18,7 @@ def test_readme_lists_every_code_with_its_name_and_summary() -> None:
 def test_readme_setup_is_the_ci_command() -> None:
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert 'python -m pip install -q -e ".[test]"' in ci
+    # Style and types are checked before the tests, with the tools the test extra installs.
+    for command in ("ruff check", "ruff format --check", "mypy"):
+        assert f"python -m {command}" in ci and f"python -m {command}" in README, command
     assert 'python -m pip install -e ".[test]" && python -m pytest' in README

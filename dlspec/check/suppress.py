@@ -14,11 +14,10 @@ one: ``dlspec train`` would refuse the spec anyway.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import tomllib
 
 from dlspec.diagnostics import CODES, Diagnostic, Severity, Span, make
 

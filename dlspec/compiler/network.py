@@ -48,7 +48,7 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
     heads = [row for row in inference.layers if row.spec is None]
     if len(body) != len(spec.model.layers):
         raise ValueError(f"{spec.name}: static inference stopped early; fix the spec first")
-    if heads:
+    if heads and heads[-1].output_shape[-1] is not None:
         units = heads[-1].output_shape[-1]
     elif head_units is not None:
         units = head_units

@@ -77,7 +77,9 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
                 ("data", "window"),
             )
         windows.check_length(len(x), spec.data.window, problems)
-        x, y = windows.make(x, y.astype(np.float32), spec.data.window)
+        x, windowed = windows.make(x, y.astype(np.float32), spec.data.window)
+        assert windowed is not None  # a target was given, so every window has one
+        y = windowed
         if x_test is not None and y_test is not None:
             x_test, y_test = windows.make(x_test, y_test.astype(np.float32), spec.data.window)
         class_names = None

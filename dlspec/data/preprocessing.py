@@ -117,6 +117,7 @@ class Preprocessor:
             return np.asarray(x, np.int32)
         if self.scale == "none":
             return np.asarray(x, np.float32)
+        assert self.offset is not None and self.divisor is not None  # checked by ``fitted``
         scaled = (np.asarray(x, np.float64) - self.offset) / self.divisor
         return scaled.astype(np.float32)
 

@@ -83,9 +83,9 @@ def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> D
     if data.window is None:
         return Dataset.create(x, y, class_names=class_names, feature_names=feature_names)
     windows.check_length(len(x), data.window, problems)
-    x, y = windows.make(x, y, data.window)
-    assert y is not None
-    return Dataset.create(x, y, feature_names=feature_names, series=True)
+    x, windowed = windows.make(x, y, data.window)
+    assert windowed is not None  # a target was given, so every window has one
+    return Dataset.create(x, windowed, feature_names=feature_names, series=True)
 
 
 def read_csv_inputs(

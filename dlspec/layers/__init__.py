@@ -7,7 +7,7 @@ before pydantic picks the class by ``kind``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args
 
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
@@ -132,14 +132,14 @@ def normalize(value: Any) -> Any:
             raise PydanticCustomError(
                 "layer_item", "'kind' is not an argument: the item's key names the kind"
             )
-        found = arguments(kind, args)
-        if found is None:
+        parsed = arguments(kind, args)
+        if parsed is None:
             raise PydanticCustomError(
                 "layer_item",
                 "'{kind}' has no main argument, so it takes no shorthand value",
                 {"kind": kind},
             )
-        normalized = found
+        normalized = parsed
     if "name" in value:
         normalized["name"] = value["name"]
     normalized["kind"] = kind
@@ -188,11 +188,15 @@ def _is_nested_shorthand(cls: type[LayerSpec], args: dict[Any, Any]) -> bool:
     return key in BY_KIND and key not in cls.model_fields
 
 
-LayerItem = Annotated[
-    # A Union built from the table keeps LAYERS the single place a kind is listed.
-    Annotated[Union[tuple(LAYERS)], Field(discriminator="kind")],  # noqa: UP007
-    BeforeValidator(normalize),
-]
+if TYPE_CHECKING:
+    # A type checker sees the common base: every kind is a LayerSpec.
+    LayerItem = LayerSpec
+else:
+    LayerItem = Annotated[
+        # A Union built from the table keeps LAYERS the single place a kind is listed.
+        Annotated[Union[tuple(LAYERS)], Field(discriminator="kind")],  # noqa: UP007
+        BeforeValidator(normalize),
+    ]
 RecurrentItem = Annotated[
     Annotated[SimpleRNNSpec | GRUSpec | LSTMSpec, Field(discriminator="kind")],
     BeforeValidator(normalize),

@@ -180,6 +180,8 @@ class SelfAttentionLayer(KerasLayer):
         import keras
 
         width = input_shape[-1]
+        if width is None:  # static inference reports this first (DLS301)
+            raise ValueError(f"'{self.name}' needs a known input width, got {input_shape}")
         self.attention = keras.layers.MultiHeadAttention(
             num_heads=self.num_heads,
             key_dim=default_key_dim(width, self.num_heads, self.key_dim, self.name),

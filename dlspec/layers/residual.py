@@ -39,10 +39,14 @@ def projection_stride(shape: Shape, target: Shape) -> int | None:
     spatial, goal = shape[:-1], target[:-1]
     if spatial == goal:
         return 1
-    if len(shape) not in (2, 3) or any(d is None for d in (*spatial, *goal)):
+    if len(shape) not in (2, 3):
         return None
-    for stride in range(2, max(spatial) + 1):  # type: ignore[type-var]
-        if all(math.ceil(s / stride) == g for s, g in zip(spatial, goal, strict=True)):  # type: ignore[operator]
+    sizes = [d for d in spatial if d is not None]
+    goals = [d for d in goal if d is not None]
+    if len(sizes) != len(spatial) or len(goals) != len(goal):
+        return None  # a size known only at run time
+    for stride in range(2, max(sizes) + 1):
+        if all(math.ceil(s / stride) == g for s, g in zip(sizes, goals, strict=True)):
             return stride
     return None
 

@@ -115,6 +115,8 @@ class TransformerBlockLayer(KerasLayer):
         import keras
 
         width = input_shape[-1]
+        if width is None:  # static inference reports this first (DLS301)
+            raise ValueError(f"'{self.name}' needs a known input width, got {input_shape}")
         hidden_shape = (*input_shape[:-1], self.ff_dim)
         policy = self.dtype_policy
         self.attention = keras.layers.MultiHeadAttention(

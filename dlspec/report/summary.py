@@ -126,7 +126,7 @@ def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[s
             item["keras_output_shape"] = list(found.output_shape) if found else None
             item["keras_params"] = found.params if found else None
         layers.append(item)
-    out = {
+    out: dict[str, Any] = {
         "input_shape": list(inference.input_shape) if inference.input_shape else None,
         "layers": layers,
         "total_params": params.total,

@@ -113,6 +113,7 @@ class _Builder:
                 return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
             finally:
                 self.active.discard(id(node))
+        assert isinstance(node, ScalarNode)  # the third kind of YAML node
         return self.scalar(node)
 
     def unsafe(self, node: Node) -> None:
@@ -290,7 +291,8 @@ class SourceMap:
 
         Segments absent from the data (discriminator tags, union member names) are skipped.
         """
-        node, path = self.doc.data, ()
+        node: Any = self.doc.data
+        path: tuple[Any, ...] = ()
         complete = True
         for index, segment in enumerate(loc):
             if isinstance(node, dict) and segment in node:

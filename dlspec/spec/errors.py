@@ -112,7 +112,8 @@ _EXPECTED = {
 def _interval(model: type[BaseModel] | None, field: Any) -> str | None:
     if model is None or field not in model.model_fields:
         return None
-    lo = hi = None
+    lo: Any = None
+    hi: Any = None
     lo_closed = hi_closed = False
     for meta in _constraints(model.model_fields[field]):
         if isinstance(meta, annotated_types.Ge):

@@ -167,11 +167,11 @@ def _apply_override(doc: document.Document, text: str) -> None:
     for depth, key in enumerate(path[:-1]):
         following = path[depth + 1]
         if isinstance(node, list) and isinstance(key, int) and key < len(node):
-            _reachable(node, key, following, path[: depth + 1])
+            _reachable(node, key, following, tuple(path[: depth + 1]))
             node = node[key]
         elif isinstance(node, dict) and not isinstance(key, int):
             if key in node:
-                _reachable(node, key, following, path[: depth + 1])
+                _reachable(node, key, following, tuple(path[: depth + 1]))
             else:  # a section the file leaves out: the override creates it
                 node[key] = {}
                 doc.spans[tuple(path[: depth + 1])] = path_span

@@ -59,7 +59,7 @@ class Checkpoint:
             for index, array in enumerate(arrays)
         }
         with files.replacing(folder / VARIABLES, ".npz") as temporary:
-            np.savez(temporary, **named)
+            np.savez(temporary, **named)  # type: ignore[arg-type]  # numpy's stub types allow_pickle only
 
     @classmethod
     def load(cls, folder: Path, described: dict[str, Any]) -> Checkpoint:

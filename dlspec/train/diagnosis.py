@@ -168,13 +168,13 @@ class _Fold(Protocol):
 
 def _standard_error(task: str, folds: Sequence[_Fold]) -> float | None:
     """The standard error of the mean validation error: rows' noise, or the folds' spread."""
-    noises = [f.noise for f in folds]
-    if any(n is None or not np.isfinite(n) for n in noises):
+    noises = [f.noise for f in folds if f.noise is not None and np.isfinite(f.noise)]
+    if len(noises) < len(folds):
         return None
     rows = float(np.sqrt(np.sum(np.square(noises))) / len(folds))
-    if len(folds) < 2:
+    errors = [e for f in folds if (e := error(task, f.validation)) is not None]
+    if len(folds) < 2 or len(errors) < len(folds):
         return rows
-    errors = [error(task, f.validation) for f in folds]
     return max(rows, float(np.std(errors, ddof=1) / np.sqrt(len(folds))))
 
 

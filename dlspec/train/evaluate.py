@@ -105,7 +105,7 @@ def evaluate(path: str | Path, source: str | None = None) -> Evaluation:
                 "the data differs from the data the run was trained on (fingerprint "
                 f"{dataset.fingerprint} != {recorded}), so its test rows may differ too"
             )
-    elif dataset.x_test is not None:
+    elif dataset.x_test is not None and dataset.y_test is not None:
         x, y = dataset.x_test, dataset.y_test
     else:
         x, y = dataset.x, dataset.y

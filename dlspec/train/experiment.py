@@ -9,7 +9,7 @@ import signal
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import numpy as np
 
@@ -38,7 +38,7 @@ def test_set(spec: Spec, dataset: Dataset) -> tuple[schemes.Plan, np.ndarray, np
         series=bool(dataset.series),
         has_test=has_test,
     )
-    if has_test:
+    if dataset.x_test is not None and dataset.y_test is not None:
         return plan, dataset.x_test, dataset.y_test
     return plan, dataset.x[plan.test], dataset.y[plan.test]
 
@@ -55,7 +55,9 @@ def complete(
     """
     if inference.input_shape is not None or source_map is None:
         return inference
-    dtype = "int32" if np.issubdtype(dataset.x.dtype, np.integer) else "float32"
+    dtype: Literal["int32", "float32"] = (
+        "int32" if np.issubdtype(dataset.x.dtype, np.integer) else "float32"
+    )
     shaped = spec.model.model_copy(
         update={"input": InputSpec(shape=list(dataset.x.shape[1:]), dtype=dtype)}
     )

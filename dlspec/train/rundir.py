@@ -107,7 +107,7 @@ def _status(directory: Path) -> tuple[str, str | None, Damage | None]:
         damage = Damage(STATUS, f"records an unknown state {state!r}")
     if damage is not None:
         return DAMAGED, None, damage
-    return state, (recorded or {}).get("reason"), None
+    return str(state), (recorded or {}).get("reason"), None
 
 
 def status(directory: Path) -> tuple[str, str | None]:
