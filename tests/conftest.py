@@ -86,3 +86,38 @@ class Shell:
 def shell(tmp_path: Path) -> Shell:
     """A shell whose working folder is the test's own temporary folder."""
     return Shell(tmp_path)
+
+
+# -- the fast loop stays light -------------------------------------------------------------------
+
+# What `pytest -m "not keras"` never imports in its own process (subprocesses may).
+HEAVY = ("tensorflow", "keras", "jax")
+WHOLE_MODULE_KERAS = "pytestmark = pytest.mark.keras"
+
+
+def _fast_loop(config: pytest.Config) -> bool:
+    return config.getoption("markexpr", "").replace(" ", "") == "notkeras"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the fast loop, a test module marked keras as a whole is not even imported."""
+    if _fast_loop(config) and collection_path.suffix == ".py" and collection_path.is_file():
+        if WHOLE_MODULE_KERAS in collection_path.read_text(encoding="utf-8"):
+            return True
+    return None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the fast loop when something in this process imported TensorFlow, Keras or JAX."""
+    if not _fast_loop(session.config):
+        return
+    heavy = [name for name in HEAVY if name in sys.modules]
+    if heavy:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"the fast loop imported {', '.join(heavy)}: mark the test that needs it "
+                "'keras', or import it inside that test",
+                red=True,
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
