@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from pydantic_core import InitErrorDetails, ValidationError
 
 from dlspec import spec
 from dlspec.diagnostics import Diagnostic, SpecError
 from dlspec.layers import DenseSpec, DropoutSpec
 from dlspec.spec import Spec, document
 from dlspec.spec.document import SourceMap
-from dlspec.spec.errors import model_at
+from dlspec.spec.errors import model_at, to_diagnostics
 from dlspec.spec.sections import EarlyStoppingSpec, KFoldSpec
 
 HEAD = "task: binary\nmodel:\n  input: [4]\n  layers:\n"
@@ -248,3 +249,51 @@ def test_every_error_is_reported() -> None:
         HEAD + "    - dense: 0\n    - dropout: 2\n    - dens: 3\ntraining: {epochs: x}\n"
     )
     assert [d.code for d in found] == ["DLS205", "DLS205", "DLS203", "DLS204"]
+
+
+@pytest.mark.parametrize(
+    ("text", "loc", "kind", "ctx"),
+    [
+        (
+            HEAD + "    - dense: 8\ntraining: {class_weight: balancd}\n",
+            ("training", "class_weight", "literal['balanced']"),
+            "literal_error",
+            {"expected": "GARBLED"},
+        ),
+        (
+            HEAD + "    - dense: {units: 8, activation: rellu}\n",
+            ("model", "layers", 0, "dense", "activation"),
+            "literal_error",
+            {"expected": "GARBLED"},
+        ),
+        (
+            "task: binar\nmodel:\n  input: [4]\n  layers: [dense: 8]\n",
+            ("task",),
+            "union_tag_invalid",
+            {"discriminator": "'type'", "tag": "binar", "expected_tags": "GARBLED"},
+        ),
+    ],
+    ids=["class-weight", "activation", "task"],
+)
+def test_errors_are_worded_from_their_type_and_loc_not_pydantics_text(text, loc, kind, ctx) -> None:
+    # The same error with pydantic's English replaced: the diagnostic must not change.
+    doc = document.load(text, "f.yaml")
+    with pytest.raises(SpecError) as raised:
+        spec.parse(doc)
+    (real,) = raised.value.diagnostics
+    garbled = ValidationError.from_exception_data(
+        "Spec",
+        [InitErrorDetails(type=kind, loc=loc, input=real_input(doc, loc), ctx=ctx)],
+    )
+    (again,) = to_diagnostics(garbled, SourceMap(doc))
+    assert (again.code, again.message, again.hint) == (real.code, real.message, real.hint)
+
+
+def real_input(doc: document.Document, loc: tuple) -> object:
+    node = doc.data
+    for segment in loc:
+        if isinstance(node, dict) and segment in node:
+            node = node[segment]
+        elif isinstance(node, list) and isinstance(segment, int):
+            node = node[segment]
+    return node

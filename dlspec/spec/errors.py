@@ -8,9 +8,8 @@ segments that only pydantic sees, and stops at the deepest value that exists.
 
 from __future__ import annotations
 
-import re
 import types
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, ValidationError
@@ -251,7 +250,7 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
     if kind == "bad_source":
         return make("DLS210", detail["msg"], span, ctx.get("hint"))
     if kind == "literal_error":
-        expected = _choices(str(ctx.get("expected", "")))
+        expected = _literal_choices(root, loc)
         if loc == ("dlspec",):
             return make(
                 "DLS208",
@@ -301,10 +300,26 @@ def _quote(word: str) -> str:
     return f"'{word}'"
 
 
-def _choices(expected: str) -> list[str]:
-    """The names in pydantic's ``'a', 'b' or 'c'`` text of expected literals or tags."""
-    quoted = re.findall(r"'([^']*)'", expected)
-    return quoted or [e.strip() for e in re.split(r",| or ", expected) if e.strip()]
+def _literal_choices(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The names a ``Literal`` field at ``loc`` allows, read from the models' annotations.
+
+    In a union, pydantic ends ``loc`` with the member's label: the field is one segment up.
+    """
+    for end in (len(loc), len(loc) - 1):
+        annotation: Any = root
+        for segment in loc[:end]:
+            annotation = _step(annotation, segment)
+            if annotation is None:
+                break
+        names = [
+            str(value)
+            for member in _members(annotation)
+            if get_origin(member) is Literal
+            for value in get_args(member)
+        ]
+        if names:
+            return names
+    return []
 
 
 def _owner_of_extra(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -351,7 +366,7 @@ def _tags(loc: tuple[Any, ...]) -> list[str]:
 def _tag_error(
     kind: str, loc: tuple[Any, ...], ctx: dict[str, Any], source_map: SourceMap
 ) -> Diagnostic:
-    expected = _choices(str(ctx.get("expected_tags", ""))) or _tags(loc)
+    expected = _tags(loc)
     tag = ctx.get("tag")
     path, _ = source_map.walk(loc)
     node = source_map.doc.data
