@@ -6,13 +6,14 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from conftest import _command as dlspec_command
 
 from dlspec.diagnostics import CODES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
@@ -56,7 +57,7 @@ def test_a_readme_example_prints_what_the_readme_shows(command: str, shown: list
     # Run as typed at a shell in the project folder, in a fresh process, on a wide terminal.
     env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
     done = subprocess.run(
-        [*dlspec_command(), *shlex.split(command)[1:]],
+        [sys.executable, "-m", "dlspec", *shlex.split(command)[1:]],
         cwd=ROOT,
         capture_output=True,
         text=True,
