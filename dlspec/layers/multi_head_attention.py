@@ -129,19 +129,17 @@ def padding_mask(mask: Any) -> Any:
     return ops.expand_dims(ops.cast(mask, "bool"), -2)
 
 
-def default_key_dim(width: int, num_heads: int, key_dim: int | None, layer: str) -> int:
-    """``key_dim``, or ``width // num_heads`` when the heads divide the width.
+def default_key_dim(width: int | None, num_heads: int, key_dim: int | None, layer: str) -> int:
+    """``head_size`` for a Keras layer's ``build``, where a bad input is a ValueError.
 
     Raises:
-        ValueError: ``key_dim`` is None and ``num_heads`` does not divide ``width``.
+        ValueError: the width is unknown, or ``key_dim`` is None and ``num_heads`` does not
+            divide the width (static inference reports both first, DLS301 and DLS317).
     """
-    if key_dim is not None:
-        return key_dim
-    if width % num_heads:
-        raise ValueError(
-            f"{layer}: {num_heads} heads do not divide the input width {width}; set key_dim"
-        )
-    return width // num_heads
+    try:
+        return head_size(last_dim((width,), layer), num_heads, key_dim, layer)
+    except ShapeError as error:
+        raise ValueError(f"{layer}: {error.message}") from None
 
 
 class SelfAttentionLayer(KerasLayer):
@@ -180,8 +178,6 @@ class SelfAttentionLayer(KerasLayer):
         import keras
 
         width = input_shape[-1]
-        if width is None:  # static inference reports this first (DLS301)
-            raise ValueError(f"'{self.name}' needs a known input width, got {input_shape}")
         self.attention = keras.layers.MultiHeadAttention(
             num_heads=self.num_heads,
             key_dim=default_key_dim(width, self.num_heads, self.key_dim, self.name),

@@ -114,9 +114,7 @@ class TransformerBlockLayer(KerasLayer):
         """Create the sublayers, sized by the input width."""
         import keras
 
-        width = input_shape[-1]
-        if width is None:  # static inference reports this first (DLS301)
-            raise ValueError(f"'{self.name}' needs a known input width, got {input_shape}")
+        width = input_shape[-1]  # default_key_dim refuses an unknown one
         hidden_shape = (*input_shape[:-1], self.ff_dim)
         policy = self.dtype_policy
         self.attention = keras.layers.MultiHeadAttention(

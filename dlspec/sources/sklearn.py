@@ -5,15 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlspec.sources.source import DataInfo, Source
+from dlspec.sources.source import BuiltinSource, DataInfo
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from dlspec.data.dataset import Dataset
     from dlspec.data.problems import Problems
     from dlspec.spec import Spec
-    from dlspec.spec.document import SourceMap
     from dlspec.spec.sections import DataSpec
 
 _INFO = {
@@ -25,7 +22,7 @@ _INFO = {
 }
 
 
-class Sklearn(Source):
+class Sklearn(BuiltinSource):
     """Iris, digits, wine, breast cancer and diabetes, with their feature and class names.
 
     A predict input is a CSV whose header holds the set's feature names (and optionally
@@ -34,7 +31,6 @@ class Sklearn(Source):
 
     scheme = "sklearn"
     datasets = tuple(_INFO)
-    windowed = True
 
     def describe(self, data: DataSpec, path: Path | None) -> DataInfo:
         """Static facts; see ``Source.describe``."""
@@ -47,11 +43,3 @@ class Sklearn(Source):
         assert spec.data is not None
         table = builtin.load_sklearn(spec.data.location)
         return builtin.dataset(spec.data, table, problems)
-
-    def table_inputs(
-        self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """A predict table; see ``Source.table_inputs``."""
-        from dlspec.data import builtin
-
-        return builtin.read_inputs(spec, self.dataset(spec, spec_file, source_map), path)

@@ -142,3 +142,21 @@ class Source:
         if not spec.task.row.classification:
             return None
         return self.dataset(spec, spec_file, source_map).class_names
+
+
+class BuiltinSource(Source):
+    """A scheme of built-in tables (sklearn, synthetic): windowable, read by ``data.builtin``.
+
+    A predict input is a CSV whose header holds the set's feature names (and optionally
+    'target'), or an ``.npz``.
+    """
+
+    windowed = True
+
+    def table_inputs(
+        self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """A CSV with the set's feature columns, read against the loaded set's names."""
+        from dlspec.data import builtin
+
+        return builtin.read_inputs(spec, self.dataset(spec, spec_file, source_map), path)

@@ -9,24 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlspec.sources.source import DataInfo, Source
+from dlspec.sources.source import BuiltinSource, DataInfo
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from dlspec.data.dataset import Dataset
     from dlspec.data.problems import Problems
     from dlspec.spec import Spec
-    from dlspec.spec.document import SourceMap
     from dlspec.spec.sections import DataSpec
 
 
-class Synthetic(Source):
+class Synthetic(BuiltinSource):
     """Moons, circles, xor, spiral and blobs (classification) and sine (a series to window)."""
 
     scheme = "synthetic"
     datasets = ("moons", "circles", "xor", "spiral", "blobs", "sine")
-    windowed = True
 
     def describe(self, data: DataSpec, path: Path | None) -> DataInfo:
         """Static facts; see ``Source.describe``."""
@@ -45,11 +41,3 @@ class Synthetic(Source):
         assert spec.data is not None
         table = builtin.load_synthetic(spec.data, spec.seed, problems)
         return builtin.dataset(spec.data, table, problems)
-
-    def table_inputs(
-        self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """A predict table; see ``Source.table_inputs``."""
-        from dlspec.data import builtin
-
-        return builtin.read_inputs(spec, self.dataset(spec, spec_file, source_map), path)
