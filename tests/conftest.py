@@ -14,6 +14,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# One thread per process: the suite runs in parallel processes (pytest-xdist, each dlspec command
+# its own process), and on a small machine threads inside each would only fight over the cores.
+# Set before anything imports TensorFlow or NumPy's BLAS; subprocesses inherit it.
+for _name, _value in {
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}.items():
+    os.environ.setdefault(_name, _value)
+
 
 def _command() -> list[str]:
     """The installed ``dlspec`` script beside this Python, else ``python -m dlspec``."""
@@ -88,6 +99,18 @@ def shell(tmp_path: Path) -> Shell:
     return Shell(tmp_path)
 
 
+# -- the order ---------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need Keras run first, the light ones after them (a stable sort).
+
+    Under pytest-xdist the light tests then fill the workers' last minutes, instead of one worker
+    starting a long training test while the other has nothing left to do.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("keras") is None)
+
+
 # -- the fast loop stays light -------------------------------------------------------------------
 
 # What `pytest -m "not keras"` never imports in its own process (subprocesses may).
@@ -107,11 +130,33 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+def _heavy_imported() -> list[str]:
+    return [name for name in HEAVY if name in sys.modules]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Under pytest-xdist, collect what each worker process imported (see below)."""
+    heavy = getattr(node, "workeroutput", {}).get("heavy", [])
+    node.config.stash.setdefault(_WORKERS_HEAVY, set()).update(heavy)
+
+
+_WORKERS_HEAVY = pytest.StashKey[set[str]]()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the fast loop when something in this process imported TensorFlow, Keras or JAX."""
+    """Fail the fast loop when something in this process imported TensorFlow, Keras or JAX.
+
+    Under pytest-xdist the tests run in worker processes: each worker hands its list to the
+    controller, which judges them all together.
+    """
     if not _fast_loop(session.config):
         return
-    heavy = [name for name in HEAVY if name in sys.modules]
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: report, the controller decides
+        workeroutput["heavy"] = _heavy_imported()
+        return
+    heavy = sorted({*_heavy_imported(), *session.config.stash.get(_WORKERS_HEAVY, set())})
     if heavy:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).parent
 
 
@@ -38,7 +40,10 @@ def _suite(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def test_the_guard_skips_keras_modules_and_fails_a_test_that_imports_keras(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_the_guard_skips_keras_modules_and_fails_a_test_that_imports_keras(
+    tmp_path: Path, workers: list[str]
+) -> None:
     marked = "import keras\nimport pytest\n\npytestmark = pytest.mark.keras\n\n"
     light = _suite(
         tmp_path / "light",
@@ -47,11 +52,11 @@ def test_the_guard_skips_keras_modules_and_fails_a_test_that_imports_keras(tmp_p
             "test_marked.py": marked + "def test_heavy():\n    assert keras\n",
         },
     )
-    done = pytest_run("-m", "not keras", "-q", cwd=light)
+    done = pytest_run("-m", "not keras", "-q", *workers, cwd=light)
     assert done.returncode == 0, done.stdout  # the marked module was never imported
     sneaky = _suite(
         tmp_path / "sneaky", {"test_sneaky.py": "def test_sneaky():\n    import keras\n"}
     )
-    done = pytest_run("-m", "not keras", "-q", cwd=sneaky)
+    done = pytest_run("-m", "not keras", "-q", *workers, cwd=sneaky)
     assert done.returncode == 1 and "the fast loop imported" in done.stdout
     assert "keras" in done.stdout.split("the fast loop imported")[1]

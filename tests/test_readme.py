@@ -29,7 +29,9 @@ def test_readme_setup_is_the_ci_command() -> None:
     # Style and types are checked before the tests, with the tools the test extra installs.
     for command in ("ruff check", "ruff format --check", "mypy"):
         assert f"python -m {command}" in ci and f"python -m {command}" in README, command
-    assert 'python -m pip install -e ".[test]" && python -m pytest' in README
+    # The tests run in parallel processes, one per core (pytest-xdist, from the test extra).
+    assert "python -m pytest -q -p no:cacheprovider -n auto" in ci
+    assert 'python -m pip install -e ".[test]" && python -m pytest -n auto' in README
 
 
 def _examples() -> list[tuple[str, list[str]]]:

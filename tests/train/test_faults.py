@@ -144,7 +144,9 @@ def first_fold_done(folder: Path) -> bool:
 
 @pytest.mark.keras
 @pytest.mark.parametrize(
-    ("name", "code", "backend"), [("SIGINT", 130, "tensorflow"), ("SIGTERM", 143, "jax")]
+    # SIGINT (Ctrl-C) on TensorFlow: the README's example, tests/train/test_readme_shell.py.
+    ("name", "code", "backend"),
+    [("SIGTERM", 143, "jax")],
 )
 def test_a_signal_keeps_a_checkpoint_and_resume_ends_as_an_uninterrupted_run(
     shell, tmp_path: Path, name: str, code: int, backend: str

@@ -8,7 +8,9 @@ a reader supplies is supplied here the way a reader would:
   or ``iris-mlp/20261127-093005`` for ``runs --compare``) is the latest run of that name, the one
   the commands above it made;
 - the CSV files an example reads (``flowers.csv``, ``new_flowers.csv``) are written from Iris;
-- ``# Ctrl-C during fold 3`` is a SIGINT once the run is in its third fold.
+- ``# Ctrl-C during fold 3`` is a SIGINT once the run is in its third fold. The README says the
+  resumed run ends with the very metrics and history of an uninterrupted one: the main job run
+  above it is that one (tests/train/test_faults.py interrupts a JAX run with SIGTERM).
 
 Set-up (``pip install``) and the test command itself are CI's, not this test's; a command the
 README shows twice runs once (it would do the same again), except one that is to be cut short.
@@ -151,10 +153,18 @@ def _check(command: str, comment: str, done: subprocess.CompletedProcess, folder
         said = " ".join(done.stderr.split())
         assert re.search(r"SIGINT: stopped .* \(fold 3/5", said), said
         assert "dlspec train --resume runs/iris-mlp/" in said
-    elif verb == "train":  # --resume
-        (run,) = [Path(w) for w in words if RUN.search(w)]
-        assert json.loads((folder / run / "status.json").read_text())["state"] == "complete"
-        assert not (folder / run / "checkpoint").exists()
+        run = _runs(folder, RUN_NAMES[words[2]])[-1]
+        status = json.loads((run / "status.json").read_text())
+        assert status["state"] == "interrupted" and status["reason"].startswith("SIGINT")
+        assert (run / "checkpoint").is_dir()
+    elif verb == "train":  # --resume: it ends as the uninterrupted main job above it ended
+        (typed,) = [w for w in words if RUN.search(w)]
+        run, straight = folder / typed, _runs(folder, RUN.search(typed)["name"])[0]
+        assert run != straight
+        assert json.loads((run / "status.json").read_text())["state"] == "complete"
+        assert not (run / "checkpoint").exists()
+        for name in ("metrics.json", "history.csv"):
+            assert (run / name).read_text() == (straight / name).read_text(), name
     elif verb == "schema":
         schema = json.loads((folder / "dlspec.schema.json").read_text())
         assert "data" in schema["properties"]
