@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +101,50 @@ class Shell:
 def shell(tmp_path: Path) -> Shell:
     """A shell whose working folder is the test's own temporary folder."""
     return Shell(tmp_path)
+
+
+# -- made once per session, shared by every xdist worker -----------------------------------------
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str, Callable[[Path], None]], Path]:
+    """``made_once(name, make)``: a folder that ``make(folder)`` fills once in the whole run.
+
+    A session fixture runs once per pytest-xdist worker; this runs once per test session, in
+    whichever worker asks first, while the others wait on a file lock and then read its folder.
+    For expensive results that several tests only read (a trained run). A ``make`` that fails
+    leaves nothing behind, so the next test to ask tries again and fails on its own.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+    def made(name: str, make: Callable[[Path], None]) -> Path:
+        folder = root / f"made-once-{name}"
+        with _locked(root / f"made-once-{name}.lock"):
+            if not (folder / ".made").is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                try:
+                    make(folder)
+                except BaseException:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise
+                (folder / ".made").touch()
+        return folder
+
+    return made
 
 
 # -- the order ---------------------------------------------------------------------------------

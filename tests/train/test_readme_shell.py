@@ -12,8 +12,10 @@ a reader supplies is supplied here the way a reader would:
   resumed run ends with the very metrics and history of an uninterrupted one: the main job run
   above it is that one (tests/train/test_faults.py interrupts a JAX run with SIGTERM).
 
-Set-up (``pip install``) and the test command itself are CI's, not this test's; a command the
-README shows twice runs once (it would do the same again), except one that is to be cut short.
+Each ```sh block runs in a folder of its own, so the blocks run in parallel. The main job (the
+set-up's ``dlspec train specs/iris_mlp.yaml``) runs once for all of them: a block that shows it
+again, or names a run of it, gets that run in its ``runs/``; only the run cut short by Ctrl-C
+is trained again. Set-up (``pip install``) and the test command are CI's, not this test's.
 """
 
 from __future__ import annotations
@@ -42,20 +44,27 @@ RUN = re.compile(r"(?:runs/)?(?P<name>[a-z][\w-]*)/(?P<stamp>\d{8}-\d{6}|<timest
 CTRL_C = "Ctrl-C during fold 3"
 
 
-def _commands() -> list[tuple[str, str]]:
-    """Each dlspec command of the README's ```sh blocks, in order, with its comment."""
-    found: list[tuple[str, str]] = []
+def _blocks() -> list[list[tuple[str, str]]]:
+    """The dlspec commands of each of the README's ```sh blocks, in order, with their comments."""
+    blocks = []
     for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        found = []
         for line in block.splitlines():
             text, _, comment = line.partition("  #")
             for part in text.split("&&"):
                 part = part.strip()
                 if part.startswith("dlspec "):
                     found.append((part, comment.strip(" #")))
-    return found
+        if found:
+            blocks.append(found)
+    return blocks
 
 
-COMMANDS = _commands()
+BLOCKS = _blocks()
+COMMANDS = [command for block in BLOCKS for command in block]
+# The main job: the first command of the set-up. Every block that shows it, or names a run of
+# it, gets the one run of it that this session made (the `main_job` fixture).
+MAIN_JOB = COMMANDS[0][0]
 
 
 def _runs(folder: Path, name: str) -> list[Path]:
@@ -194,25 +203,50 @@ def test_the_readme_has_an_example_of_each_command_it_documents() -> None:
     assert any("--resume" in command for command, _ in COMMANDS)
 
 
-def test_every_readme_shell_command_runs_as_written(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
-    _write_flowers(tmp_path)
+def _environment() -> dict[str, str]:
     bin_folder = str(Path(sys.executable).parent)  # where `dlspec` was installed
-    env = {**os.environ, "PATH": f"{bin_folder}:{os.environ['PATH']}", "COLUMNS": "160"}
-    env["NO_COLOR"] = "1"
-    ran: set[str] = set()
-    for command, comment in COMMANDS:
-        if command in ran and comment != CTRL_C:
-            continue
-        ran.add(command)
+    path = f"{bin_folder}:{os.environ['PATH']}"
+    return {**os.environ, "PATH": path, "COLUMNS": "160", "NO_COLOR": "1"}
+
+
+def _run(typed: str, folder: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        typed, shell=True, cwd=folder, env=_environment(), capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, f"$ {typed}\n{done.stderr[-3000:]}"
+    return done
+
+
+@pytest.fixture
+def main_job(made_once) -> tuple[Path, subprocess.CompletedProcess]:
+    """The README's main job, run once for the whole session: its folder and what it printed."""
+
+    def make(folder: Path) -> None:
+        shutil.copytree(ROOT / "specs", folder / "specs")
+        done = _run(MAIN_JOB, folder)
+        (folder / "printed.json").write_text(json.dumps([done.stdout, done.stderr]))
+
+    folder = made_once("readme-main-job", make)
+    stdout, stderr = json.loads((folder / "printed.json").read_text())
+    return folder, subprocess.CompletedProcess(MAIN_JOB, 0, stdout, stderr)
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"{i + 1}: {b[0][0]}" for i, b in enumerate(BLOCKS)])
+def test_a_readme_shell_block_runs_as_written(
+    block: list[tuple[str, str]], tmp_path: Path, main_job: tuple[Path, subprocess.CompletedProcess]
+) -> None:
+    """Each block in a folder of its own, after the main job (the set-up's first command)."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    shutil.copytree(main_job[0] / "runs", tmp_path / "runs")
+    _write_flowers(tmp_path)
+    for command, comment in block:
         typed = _typed(command, tmp_path)
-        if comment == CTRL_C:
-            done = _interrupted(typed, tmp_path, env)
+        if command == MAIN_JOB and comment != CTRL_C:
+            done = main_job[1]  # it ran once, above every block; its run is in runs/
+        elif comment == CTRL_C:
+            done = _interrupted(typed, tmp_path, _environment())
         else:
-            done = subprocess.run(
-                typed, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True,
-                timeout=600,
-            )  # fmt: skip
-            assert done.returncode == 0, f"$ {typed}\n{done.stderr[-3000:]}"
+            done = _run(typed, tmp_path)
         assert "Traceback" not in done.stderr, f"$ {typed}\n{done.stderr[-3000:]}"
         _check(typed, comment, done, tmp_path)
