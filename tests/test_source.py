@@ -273,3 +273,47 @@ def test_dump_quotes_what_load_would_misread() -> None:
     text = document.dump({"name": "1e5", "lr": 1e-3, "layers": [{"dense": 8}]})
     assert "'1e5'" in text
     assert load(text).data == {"name": "1e5", "lr": 0.001, "layers": [{"dense": 8}]}
+
+
+# -- libyaml and pure Python ----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+YAML_FILES = sorted(
+    p for folder in ("specs", "tests", "examples") for p in (ROOT / folder).rglob("*.y*ml")
+)
+TRICKY = [
+    'name: "héllo wörld"\nx: {a: 1, b: ü}\n',  # columns count characters, not bytes
+    "base: &b {units: 8}\nlayers:\n  - dense:\n      <<: *b\n      units: 4\n",
+    "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n# a comment\nlast: 1e-3\n",
+    "a: 1\na: 2\n",  # a duplicate key
+    "a: !!python/object:os.system x\n",  # a refused tag
+    "a: [1, 2\n",  # a syntax error: libyaml refuses it, PyYAML words the message
+    "a: 1\n---\nb: 2\n",  # several documents
+]
+
+
+def _located(text: str) -> tuple[object, ...]:
+    try:
+        doc = document.load(text, "f.yaml")
+    except SpecError as error:
+        return ("error", [str(d) for d in error.diagnostics])
+    return (doc.data, doc.spans, doc.key_spans, [str(d) for d in doc.diagnostics])
+
+
+def test_the_project_has_yaml_files_to_compare() -> None:
+    assert len(YAML_FILES) >= 100
+
+
+@pytest.mark.skipif(not document._FAST, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize(
+    "text",
+    [p.read_text(encoding="utf-8") for p in YAML_FILES] + TRICKY,
+    ids=[str(p.relative_to(ROOT)) for p in YAML_FILES]
+    + [f"tricky-{i}" for i in range(len(TRICKY))],
+)
+def test_libyaml_locates_every_value_as_the_pure_python_parser_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _located(text)
+    monkeypatch.setattr(document, "_FAST", [])
+    assert fast == _located(text)
