@@ -81,6 +81,24 @@ def use_backend(name: str | None, *, start: bool = True) -> None:
         backend.start()
 
 
+def use_run_backend(run: Path, name: str | None) -> None:
+    """Start ``name``, else the backend the run trained on where it is installed, else the default.
+
+    A saved model loads on any backend, but its own one repeats its numbers exactly and needs
+    nothing else imported: a JAX run is scored without importing TensorFlow.
+    """
+    if name is None:
+        import importlib.util
+
+        from dlspec.train import rundir
+
+        recorded, _ = rundir.json_object(run / rundir.ENVIRONMENT, rundir.ENVIRONMENT)
+        trained_on = (recorded or {}).get("backend")
+        if isinstance(trained_on, str) and importlib.util.find_spec(trained_on) is not None:
+            name = trained_on
+    use_backend(name)
+
+
 def verified(run: Path) -> None:
     """Refuse an incomplete, damaged or edited run in a second, before Keras is imported."""
     from dlspec.train import rundir
@@ -97,6 +115,14 @@ BackendOption = Annotated[
         "--backend",
         metavar="NAME",
         help="Keras backend: tensorflow, jax or torch (default: $KERAS_BACKEND, else tensorflow).",
+    ),
+]
+RunBackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        metavar="NAME",
+        help="Keras backend: tensorflow, jax or torch (default: the one the run trained on).",
     ),
 ]
 JsonOption = Annotated[

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from dlspec.cli.app import BackendOption, JsonOption, app, err, fail, out, use_backend, verified
+from dlspec.cli.app import (
+    JsonOption,
+    RunBackendOption,
+    app,
+    err,
+    fail,
+    out,
+    use_run_backend,
+    verified,
+)
 from dlspec.diagnostics import SpecError
 
 
@@ -24,7 +33,7 @@ def evaluate(
             "working folder): every example, or its own test split when it has one.",
         ),
     ] = None,
-    backend: BackendOption = None,
+    backend: RunBackendOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Score a saved run's model again, on its test rows or on another data source.
@@ -39,7 +48,7 @@ def evaluate(
     from contextlib import redirect_stdout
 
     verified(run)
-    use_backend(backend)
+    use_run_backend(run, backend)
     from dlspec.report import results as report
     from dlspec.train.evaluate import evaluate as evaluate_run
 

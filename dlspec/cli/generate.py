@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlspec.cli.app import BackendOption, app, fail, out, use_backend, verified
+from dlspec.cli.app import RunBackendOption, app, fail, out, use_run_backend, verified
 from dlspec.diagnostics import SpecError
 
 
@@ -30,7 +30,7 @@ def generate(
     seed: Annotated[
         int | None, typer.Option(help="Sampling seed (default: the run's seed).")
     ] = None,
-    backend: BackendOption = None,
+    backend: RunBackendOption = None,
 ) -> None:
     """Generate text by sampling from a next_token run, one token at a time.
 
@@ -42,7 +42,7 @@ def generate(
     from contextlib import redirect_stdout
 
     verified(run)
-    use_backend(backend)
+    use_run_backend(run, backend)
     from dlspec.train import generate as generating
 
     with redirect_stdout(sys.stderr):

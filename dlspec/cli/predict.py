@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlspec.cli.app import BackendOption, app, err, fail, use_backend, verified
+from dlspec.cli.app import RunBackendOption, app, err, fail, use_run_backend, verified
 from dlspec.diagnostics import SpecError
 
 
@@ -31,7 +31,7 @@ def predict(
     force: Annotated[
         bool, typer.Option("--force", help="Replace OUT.csv if it exists (never by default).")
     ] = False,
-    backend: BackendOption = None,
+    backend: RunBackendOption = None,
 ) -> None:
     """Predict with a saved run and write the predictions as CSV.
 
@@ -47,7 +47,7 @@ def predict(
         err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
         raise typer.Exit(2)
     verified(run)
-    use_backend(backend)
+    use_run_backend(run, backend)
     from dlspec.train import predict as predicting
 
     with redirect_stdout(sys.stderr):
