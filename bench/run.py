@@ -83,14 +83,7 @@ def write_splits(case: str, folder: Path, epochs: int | None) -> Path:
     spec_file = SPECS / CASES[case]
     spec, _ = spec_module.load(spec_file, overrides(epochs))
     dataset = sources.load(spec, spec_file)
-    plan = schemes.plan(
-        spec.validation,
-        spec.task.type,
-        dataset.y,
-        seed=spec.seed,
-        series=bool(dataset.series),
-        has_test=dataset.x_test is not None,
-    )
+    plan = schemes.for_run(spec, dataset)
     assert plan.test is not None  # the bench's specs split their own test rows off
     folds = {}
     for k, split in enumerate(plan.folds):

@@ -29,15 +29,7 @@ from dlspec.train.stopping import Interrupted, Stop
 
 def test_set(spec: Spec, dataset: Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
     """The run's plan of splits and its test examples (the source's own, or split off)."""
-    has_test = dataset.x_test is not None
-    plan = schemes.plan(
-        spec.validation,
-        spec.task.type,
-        dataset.y,
-        seed=spec.seed,
-        series=bool(dataset.series),
-        has_test=has_test,
-    )
+    plan = schemes.for_run(spec, dataset)
     if dataset.x_test is not None and dataset.y_test is not None:
         return plan, dataset.x_test, dataset.y_test
     return plan, dataset.x[plan.test], dataset.y[plan.test]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.model_selection import (
@@ -21,6 +22,10 @@ from sklearn.model_selection import (
 
 from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
 from dlspec.spec.tasks import CLASSIFICATION
+
+if TYPE_CHECKING:
+    from dlspec.data.dataset import Dataset
+    from dlspec.spec import Spec
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,18 @@ def plan(
     split = SPLITTERS[type(scheme)]
     folds = split(scheme, rest, rest_classes, seed=seed, ordered=ordered, strat=strat)
     return Plan(rest, test, folds, refit=scheme.refit, ordered=ordered)
+
+
+def for_run(spec: Spec, dataset: Dataset) -> Plan:
+    """The plan of a run of ``spec`` on ``dataset``: its scheme, task, seed and data's order."""
+    return plan(
+        spec.validation,
+        spec.task.type,
+        dataset.y,
+        seed=spec.seed,
+        series=bool(dataset.series),
+        has_test=dataset.x_test is not None,
+    )
 
 
 def _holdout(
