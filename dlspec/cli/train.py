@@ -147,7 +147,7 @@ def _resumable(
 
 @contextmanager
 def _stopping(request: Stop) -> Iterator[None]:
-    """While the block runs, SIGINT and SIGTERM ask ``request`` to stop after the batch.
+    """While the block runs, SIGINT and SIGTERM ask ``request`` to stop after the current step.
 
     A second one exits at once, with 128 + the signal as a shell reports it.
     """
@@ -157,7 +157,7 @@ def _stopping(request: Stop) -> Iterator[None]:
             os.write(2, b"\nstopping at once\n")
             os._exit(128 + number)
         request.signal = number
-        os.write(2, b"\nstopping after the current batch; again to stop at once\n")
+        os.write(2, b"\nstopping after the current step; again to stop at once\n")
 
     caught = (signal.SIGINT, signal.SIGTERM)
     previous = {number: signal.signal(number, ask) for number in caught}

@@ -287,6 +287,7 @@ def _train(
     folds: list[FoldResult] = list(resume[0].folds) if resume is not None else []
     start, saved = (resume[0].fit, resume[1]) if resume is not None else (0, None)
     fitted = None
+    models = fitting.Models()  # one model, reset for each fit
     for index, split in enumerate(plan.folds):
         label = f"fold {index + 1}/{len(plan.folds)}" if plan.refit else "holdout"
         if index < start:
@@ -305,6 +306,7 @@ def _train(
             label=label,
             stop=request,
             resume=saved if index == start else None,
+            models=models,
         )
         if fitted.cut:
             interrupt(request, directory, folds, fitted, label, index, split)
@@ -346,6 +348,7 @@ def _train(
             label="final",
             stop=request,
             resume=saved if start == len(plan.folds) else None,
+            models=models,
         )
         if fitted.cut:
             interrupt(request, directory, folds, fitted, "final", len(plan.folds), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,6 +24,7 @@ from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec.tasks import CLASSIFICATION, head_width
 from dlspec.train import checkpoint, diagnosis, scoring
+from dlspec.train import epochs as epoch_loop
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores
 from dlspec.train.schemes import labels
@@ -47,7 +49,7 @@ class Fitted:
     epochs: int  # epochs run
     best_epoch: int | None  # 1-based epoch whose weights were restored
     diverged: tuple[int, float] | None = None  # the epoch whose loss was not finite, and it
-    cut: bool = False  # a stop request ended the fit in the middle of an epoch
+    cut: bool = False  # a stop request ended the fit before its last epoch
     checkpoint: Checkpoint | None = None  # when cut: the state after the last whole epoch
 
 
@@ -56,10 +58,14 @@ def seed(value: int) -> None:
 
     With the TensorFlow backend this turns on ``enable_op_determinism`` (TensorFlow is
     imported only then); PyTorch gets ``use_deterministic_algorithms``; JAX on CPU is
-    deterministic already.
+    deterministic already. On JAX, TensorFlow is not imported at all (``keras.utils.
+    set_random_seed`` would import it to seed ``tf.data``, which a JAX run does not use).
     """
-    keras.utils.set_random_seed(value)
     backend = keras.backend.backend()
+    if backend == "jax":
+        _seed_keras(value)
+    else:
+        keras.utils.set_random_seed(value)
     if backend == "tensorflow":
         import tensorflow as tf
 
@@ -70,6 +76,22 @@ def seed(value: int) -> None:
         import torch
 
         torch.use_deterministic_algorithms(True)
+
+
+def _seed_keras(value: int) -> None:
+    """``keras.utils.set_random_seed`` without its TensorFlow line.
+
+    The same weights and dropout masks (a test compares them), without the seconds of
+    importing TensorFlow.
+    """
+    from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
+    from keras.src.utils import rng_utils
+
+    global_state.set_global_attribute(rng_utils.GLOBAL_RANDOM_SEED, value)
+    global_state.set_global_attribute(seed_generator.GLOBAL_SEED_GENERATOR, None)
+    random.seed(value)
+    np.random.seed(value)
 
 
 def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
@@ -117,6 +139,12 @@ def row_weights(weights: dict[int, float] | None, y: np.ndarray) -> np.ndarray |
     return table(classes)
 
 
+def rows(count: int, *, seed: int, epoch: int, shuffle: bool) -> np.ndarray:
+    """The order of ``count`` training rows in epoch ``epoch`` (0-based), from the seed alone."""
+    every = np.arange(count)
+    return np.random.default_rng([seed, epoch]).permutation(every) if shuffle else every
+
+
 def batches(
     x: np.ndarray,
     y: np.ndarray,
@@ -134,9 +162,8 @@ def batches(
     shuffling draws from a stream a new process cannot rewind; on TensorFlow it also repeats
     one order every epoch.)
     """
-    rows = np.arange(len(x))
     for epoch in epochs:
-        order = np.random.default_rng([seed, epoch]).permutation(rows) if shuffle else rows
+        order = rows(len(x), seed=seed, epoch=epoch, shuffle=shuffle)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
             if weights is None:
@@ -184,6 +211,47 @@ class _Interruption(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class Models:
+    """The model of one run, built and compiled once and reset to its first state for each fit.
+
+    Every fit of a run builds the same model from the same seed, so a new build would hold the
+    same initial values: putting them back into the one model skips the build, the compile
+    and the tracing of its compiled functions (the epoch programs, ``predict``), which each
+    new model pays again. A fit's model is therefore valid until the next fit starts.
+    """
+
+    def __init__(self) -> None:
+        self.model: keras.Model | None = None
+        self.initial: list[np.ndarray] = []
+        self.loops: dict[int, epoch_loop.Loop] = {}
+
+    def _variables(self) -> list[keras.Variable]:
+        assert self.model is not None
+        return [*self.model.variables, *self.model.optimizer.variables]
+
+    def fresh(self, spec: Spec, inference: Inference, units: int | None) -> keras.Model:
+        """The spec's model with its initial weights and a fresh optimizer, compiled."""
+        if self.model is None:
+            keras.backend.clear_session()
+            seed(spec.seed)
+            self.model = compiler.model(spec, inference, head_units=units)
+            compiler.compile(self.model, spec)
+            self.model.optimizer.build(self.model.trainable_variables)
+            self.initial = [np.array(v.numpy()) for v in self._variables()]
+            return self.model
+        seed(spec.seed)
+        for variable, value in zip(self._variables(), self.initial, strict=True):
+            variable.assign(value)
+        return self.model
+
+    def loop(self, batch_size: int) -> epoch_loop.Loop:
+        """The model's compiled epochs at this batch size, traced once."""
+        assert self.model is not None
+        if batch_size not in self.loops:
+            self.loops[batch_size] = epoch_loop.compiled(self.model, batch_size)
+        return self.loops[batch_size]
+
+
 def head_units(spec: Spec, dataset: Dataset) -> int | None:
     """The head's width as the loaded data tells it (classes, target columns, vocabulary)."""
     y = dataset.y
@@ -208,6 +276,8 @@ def fit(
     label: str = "",
     stop: Stop | None = None,
     resume: Checkpoint | None = None,
+    fused: bool | None = None,
+    models: Models | None = None,
 ) -> Fitted:
     """Fit a fresh model on rows ``train`` of (x, y), validating on rows ``validation``.
 
@@ -224,19 +294,23 @@ def fit(
         ordered: The rows are in time order, so they are never shuffled.
         progress: Where to report each epoch.
         label: The progress bar's label ("fold 2/5").
-        stop: Checked after every batch: a requested stop ends the fit there, and the
-            returned ``Fitted.checkpoint`` holds the state after the last whole epoch.
+        stop: Checked after every batch (before every epoch on the fused path, where an
+            epoch takes milliseconds): a requested stop ends the fit there, and the returned
+            ``Fitted.checkpoint`` holds the state after the last whole epoch.
         resume: Go on from this checkpoint of the same fit instead of from the start.
+        fused: Run each epoch as one compiled call (``dlspec.train.epochs``), or through
+            ``model.fit``; None chooses the compiled epochs wherever the backend and the
+            data's size allow. Both give the same numbers up to floating-point rounding.
+        models: The run's model, kept from its earlier fits (``Models``); None builds one
+            for this fit.
 
     Raises:
         checkpoint.Mismatch: ``resume`` does not fit the model the spec builds.
     """
-    keras.backend.clear_session()
-    seed(spec.seed)
     x, y = dataset.x, dataset.y
     preprocessor = Preprocessor.for_spec(spec, dataset).fit(x[train])
-    model = compiler.model(spec, inference, head_units=head_units(spec, dataset))
-    compiler.compile(model, spec)
+    models = models if models is not None else Models()
+    model = models.fresh(spec, inference, head_units(spec, dataset))
     if resume is not None:
         checkpoint.restore(model, resume)
     outputs = int(model.output_shape[-1])
@@ -287,31 +361,48 @@ def fit(
             progress.epoch(resume.epoch, {})
     first = resume.epoch if resume is not None else 0
     batch_size = spec.training.batch_size
-    history = model.fit(
-        batches(
-            x_train,
-            y_train,
-            row_weights(class_weights(spec, y[train]), y_train),
+    weights = row_weights(class_weights(spec, y[train]), y_train)
+    shuffle = spec.training.shuffle and not ordered
+    if fused is None:
+        fused = epoch_loop.supported(x_train, y_train, weights)
+    if fused:
+        history, cut = epoch_loop.fit(
+            model,
+            (x_train, y_train) if weights is None else (x_train, y_train, weights),
+            validation_data,
             batch_size=batch_size,
-            seed=spec.seed,
             epochs=range(first, epochs),
-            shuffle=spec.training.shuffle and not ordered,
-        ),
-        steps_per_epoch=math.ceil(len(x_train) / batch_size),
-        validation_data=validation_data,
-        validation_batch_size=batch_size,
-        initial_epoch=first,
-        epochs=epochs,
-        shuffle=False,  # the batches come shuffled
-        callbacks=callbacks,
-        verbose=0,
-    )
+            order=lambda epoch: rows(len(x_train), seed=spec.seed, epoch=epoch, shuffle=shuffle),
+            callbacks=callbacks,
+            stop=stop,
+            loop=models.loop(batch_size),
+        )
+    else:
+        history = model.fit(
+            batches(
+                x_train,
+                y_train,
+                weights,
+                batch_size=batch_size,
+                seed=spec.seed,
+                epochs=range(first, epochs),
+                shuffle=shuffle,
+            ),
+            steps_per_epoch=math.ceil(len(x_train) / batch_size),
+            validation_data=validation_data,
+            validation_batch_size=batch_size,
+            initial_epoch=first,
+            epochs=epochs,
+            shuffle=False,  # the batches come shuffled
+            callbacks=callbacks,
+            verbose=0,
+        ).history
+        cut = snapshots is not None and snapshots.cut
     if progress is not None:
         progress.stop()
     record = {k: list(v) for k, v in resume.history.items()} if resume is not None else {}
-    for name, values in history.history.items():
+    for name, values in history.items():
         record[name] = record.get(name, []) + [float(v) for v in values]
-    cut = snapshots is not None and snapshots.cut
     last = snapshots.last if snapshots is not None and cut else None
     if cut:
         record = last.history if last is not None else {}  # whole epochs: the cut one reruns

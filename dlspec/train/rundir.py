@@ -192,12 +192,13 @@ def write(directory: Path, *, results: Results, model: Any, preprocessor: Any) -
     Raises:
         SpecError: DLS412 when the file system refuses a file (the path is named).
     """
+    from dlspec.compiler import saving
     from dlspec.report import plots
 
     fits = results.folds + ([results.final] if results.final.name == "final" else [])
     write_history(directory, fits)
     with files.replacing(directory / MODEL, ".keras") as temporary:
-        model.save(temporary)
+        saving.save(model, temporary)
     with files.replacing(directory / PREPROCESSING) as temporary:
         preprocessor.save(temporary)
     with files.replacing(directory / LEARNING_CURVES, ".png") as temporary:

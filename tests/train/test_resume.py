@@ -65,7 +65,14 @@ class StopAfter(Stop):
         return self.signal is not None
 
 
-def test_a_fit_cut_in_an_epoch_goes_on_to_the_same_weights_and_history(iris: Path) -> None:
+# The stop comes in epoch 12, one epoch after the best val_loss, so the learning-rate
+# reduction and early stopping are each one epoch into their wait. Through model.fit the stop
+# is checked twice a batch (4 batches an epoch) and cuts epoch 12 short; on the fused path it
+# is checked once an epoch, before it begins, so epoch 12 is not begun.
+@pytest.mark.parametrize(("fused", "checks"), [(False, 2 * 4 * 11 + 3), (True, 11)])
+def test_a_fit_cut_in_an_epoch_goes_on_to_the_same_weights_and_history(
+    iris: Path, fused: bool, checks: int
+) -> None:
     spec, source_map, inference = check.analyse(iris, ["training.epochs=20"])
     dataset = sources.load(spec, iris, source_map=source_map)
     inference = experiment.complete(spec, inference, dataset, source_map)
@@ -74,13 +81,11 @@ def test_a_fit_cut_in_an_epoch_goes_on_to_the_same_weights_and_history(iris: Pat
     def fit(stop: Stop, resume: Checkpoint | None = None) -> fitting.Fitted:
         return fitting.fit(
             spec, inference, dataset, split.train, split.validation, epochs=20, stop=stop,
-            resume=resume,
+            resume=resume, fused=fused,
         )  # fmt: skip
 
     whole = fit(Stop())
-    # 4 batches an epoch, each checks twice: in epoch 12, one epoch after the best val_loss,
-    # so the learning-rate reduction and early stopping are each one epoch into their wait.
-    cut = fit(StopAfter(2 * 4 * 11 + 3))
+    cut = fit(StopAfter(checks))
     assert cut.cut and cut.checkpoint is not None and cut.checkpoint.epoch == 11
     assert cut.checkpoint.counters["reduce_lr_on_plateau"]["wait"] == 1
     assert cut.checkpoint.counters["early_stopping"]["wait"] == 1

@@ -1,0 +1,279 @@
+"""Whole epochs as one compiled call: the fast path of a fit on data held in memory.
+
+``model.fit`` pays Python, iterator and callback overhead at every step and every epoch
+(about 200 ms an epoch on TensorFlow for a model of 131 parameters, ../shared/notes). Here the
+data is put on the device once, and each epoch is one call of a compiled program that gathers
+the epoch's rows in the order ``fit.batches`` draws and runs Keras's own ``train_step`` over
+the mini-batches: a ``lax.scan`` under ``jax.jit`` on JAX (the stateless ``train_step``), a
+``tf.while_loop`` inside one ``tf.function`` on TensorFlow. Validation is one such call over
+``test_step``. Loss, metrics, class weights (as row weights), regularisation penalties,
+dropout and the optimizer are therefore Keras's own code; the numbers are ``model.fit``'s up
+to floating-point rounding, which ``tests/train/test_epochs.py`` checks.
+
+Only epoch-level callbacks can run here: early stopping, learning-rate reduction, the
+divergence check, snapshots and progress all act at the end of an epoch, and a stop request
+(Ctrl-C) is honoured before the next epoch begins: the epoch it came in takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from dlspec.train.stopping import Stop
+
+BACKENDS = ("jax", "tensorflow")
+LIMIT = 1 << 30  # bytes of training data above which a fit streams through model.fit
+
+
+def supported(*arrays: np.ndarray | None) -> bool:
+    """Whether a fit on these arrays takes the fast path (backend and size)."""
+    size = sum(a.nbytes for a in arrays if a is not None)
+    return keras.backend.backend() in BACKENDS and size <= LIMIT
+
+
+def cache_folder() -> Path:
+    """Where JAX keeps compiled programs between processes: ``$XDG_CACHE_HOME/dlspec/jax``."""
+    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(home) / "dlspec" / "jax"
+
+
+def use_compilation_cache() -> None:
+    """Keep JAX's compiled programs on disk, so the next process skips compiling them.
+
+    Every program is kept, however small or quick to compile: the epoch programs of the
+    course's models compile in about a second and load in a few hundredths.
+    """
+    import jax
+
+    if jax.config.jax_compilation_cache_dir is None:  # type: ignore[attr-defined]
+        jax.config.update("jax_compilation_cache_dir", str(cache_folder()))
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+
+
+class Loop:
+    """The compiled epoch programs of one model and batch size."""
+
+    def __init__(self, model: keras.Model, batch_size: int) -> None:
+        self.model = model
+        self.batch_size = batch_size
+
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:
+        """One epoch over ``data`` (device arrays) in row order ``order``."""
+        raise NotImplementedError
+
+    def test(self, data: tuple[Any, ...]) -> None:
+        """The test steps over ``data`` in order; the metrics hold the result."""
+        raise NotImplementedError
+
+    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+        """The arrays on the device, once for every epoch."""
+        raise NotImplementedError
+
+
+class _Jax(Loop):
+    """``lax.scan`` over the stateless ``train_step`` under ``jax.jit``.
+
+    The state is read from the model's variables before each call and written back after it,
+    so callbacks see and change the variables between epochs as they do in ``fit``.
+    """
+
+    def __init__(self, model: keras.Model, batch_size: int) -> None:
+        import jax
+
+        super().__init__(model, batch_size)
+        use_compilation_cache()
+        self._train = jax.jit(self._train_epoch)
+        self._test = jax.jit(self._test_epoch)
+
+    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:  # noqa: D102
+        import jax.numpy as jnp
+
+        return tuple(jnp.asarray(a) for a in arrays)
+
+    def _batched(
+        self, data: tuple[Any, ...], step: Callable[[Any, tuple[Any, ...]], Any], state: Any
+    ) -> Any:
+        """``state`` after ``step`` over the mini-batches of ``data``; the last may be short."""
+        import jax
+
+        size = self.batch_size
+        full, rest = divmod(int(data[0].shape[0]), size)
+        if full:
+
+            def body(carried: Any, batch: tuple[Any, ...]) -> tuple[Any, None]:
+                return step(carried, batch), None
+
+            stacked = tuple(a[: full * size].reshape((full, size, *a.shape[1:])) for a in data)
+            state, _ = jax.lax.scan(body, state, stacked)
+        if rest:
+            state = step(state, tuple(a[full * size :] for a in data))
+        return state
+
+    def _train_epoch(self, state: Any, data: tuple[Any, ...], order: Any) -> Any:
+        import jax.numpy as jnp
+
+        def step(carried: Any, batch: tuple[Any, ...]) -> Any:
+            return self.model.train_step(carried, batch)[1]
+
+        ordered = tuple(jnp.take(a, order, axis=0) for a in data)
+        return self._batched(ordered, step, state)
+
+    def _test_epoch(self, state: Any, data: tuple[Any, ...]) -> Any:
+        def step(carried: Any, batch: tuple[Any, ...]) -> Any:
+            return self.model.test_step(carried, batch)[1]
+
+        return self._batched(data, step, state)
+
+    def _groups(self, optimizer: bool) -> list[Sequence[keras.Variable]]:
+        model = self.model
+        groups = [model.trainable_variables, model.non_trainable_variables]
+        if optimizer:
+            groups.append(model.optimizer.variables)
+        return [*groups, model.metrics_variables]
+
+    def _run(self, function: Any, optimizer: bool, *arguments: Any) -> None:
+        groups = self._groups(optimizer)
+        state = tuple([v.value for v in group] for group in groups)
+        state = function(state, *arguments)
+        for group, values in zip(groups, state, strict=True):
+            for variable, value in zip(group, values, strict=True):
+                variable.assign(value)
+
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
+        self._run(self._train, True, data, order.astype("int32"))
+
+    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
+        self._run(self._test, False, data)
+
+
+class _TensorFlow(Loop):
+    """A ``tf.while_loop`` over ``train_step`` in one ``tf.function`` per epoch."""
+
+    def __init__(self, model: keras.Model, batch_size: int) -> None:
+        import tensorflow as tf
+
+        super().__init__(model, batch_size)
+        self._train = tf.function(self._train_epoch, reduce_retracing=True, autograph=False)
+        self._test = tf.function(self._test_epoch, reduce_retracing=True, autograph=False)
+
+    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:  # noqa: D102
+        import tensorflow as tf
+
+        return tuple(tf.constant(a) for a in arrays)
+
+    def _batched(self, data: tuple[Any, ...], step: Callable[[tuple[Any, ...]], Any]) -> None:
+        import tensorflow as tf
+
+        size = self.batch_size
+        rows = tf.shape(data[0])[0]
+        steps = (rows + size - 1) // size
+
+        def body(index: Any) -> tuple[Any]:
+            start = index * size
+            step(tuple(a[start : start + size] for a in data))
+            return (index + 1,)
+
+        tf.while_loop(lambda index: index < steps, body, (tf.constant(0),))
+
+    def _train_epoch(self, data: tuple[Any, ...], order: Any) -> None:
+        import tensorflow as tf
+
+        ordered = tuple(tf.gather(a, order) for a in data)
+        self._batched(ordered, self.model.train_step)
+
+    def _test_epoch(self, data: tuple[Any, ...]) -> None:
+        self._batched(data, self.model.test_step)
+
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
+        self._train(data, order.astype("int32"))
+
+    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
+        self._test(data)
+
+
+def compiled(model: keras.Model, batch_size: int) -> Loop:
+    """The epoch programs of ``model``, traced on first use and reused while it is kept."""
+    if keras.backend.backend() == "jax":
+        return _Jax(model, batch_size)
+    return _TensorFlow(model, batch_size)
+
+
+def _logs(model: keras.Model, prefix: str = "") -> dict[str, float]:
+    logs: dict[str, float] = {}
+    for name, value in model.get_metrics_result().items():
+        logs[prefix + name] = float(value)
+    return logs
+
+
+def fit(
+    model: keras.Model,
+    train: tuple[np.ndarray, ...],
+    validation: tuple[np.ndarray, ...] | None,
+    *,
+    batch_size: int,
+    epochs: range,
+    order: Callable[[int], np.ndarray],
+    callbacks: list[keras.callbacks.Callback],
+    stop: Stop | None = None,
+    loop: Loop | None = None,
+) -> tuple[dict[str, list[float]], bool]:
+    """Train a compiled model epoch by epoch, as ``model.fit`` would on these batches.
+
+    Args:
+        model: A compiled model.
+        train: (x, y) or (x, y, row weights), in memory.
+        validation: (x, y) scored after every epoch, or None.
+        batch_size: Rows per mini-batch; the last batch of an epoch may be short.
+        epochs: The epochs to run (0-based, as Keras counts them).
+        order: The training rows' order in an epoch (``fit.batches`` draws the same).
+        callbacks: Epoch-level Keras callbacks.
+        stop: Checked before every epoch.
+        loop: The model's compiled epochs (``compiled``) from an earlier fit of the same
+            model, whose traced programs are reused; None compiles them for this fit.
+
+    Returns:
+        The history of the epochs run, and whether a stop request ended the fit before its
+        last epoch.
+    """
+    loop = loop if loop is not None else compiled(model, batch_size)
+    first = tuple(a[:batch_size] for a in train)
+    model._symbolic_build(data_batch=first)  # noqa: SLF001 - builds loss, metrics and optimizer as fit does
+    model.optimizer.build(model.trainable_variables)
+    placed = loop.place(train)
+    checked = loop.place(validation) if validation is not None else None
+    history = keras.callbacks.History()
+    listed = keras.callbacks.CallbackList(
+        [*callbacks, history], model=model, epochs=epochs.stop, verbose=0
+    )
+    model.stop_training = False
+    cut = False
+    logs: dict[str, float] = {}
+    listed.on_train_begin()
+    try:
+        for epoch in epochs:
+            if stop is not None and stop.requested:
+                cut = True
+                break
+            listed.on_epoch_begin(epoch)
+            model.reset_metrics()
+            loop.train(placed, order(epoch))
+            logs = _logs(model)
+            if checked is not None:
+                model.reset_metrics()
+                loop.test(checked)
+                logs.update(_logs(model, "val_"))
+            listed.on_epoch_end(epoch, logs)
+            if model.stop_training:
+                break
+    finally:
+        if len(epochs):
+            model.optimizer.finalize_variable_values(model.trainable_weights)
+    listed.on_train_end(logs)
+    return {k: [float(v) for v in vs] for k, vs in history.history.items()}, cut

@@ -1,0 +1,157 @@
+"""The fast path (``dlspec.train.epochs``): whole epochs as one compiled call, the same numbers.
+
+Each backend runs in its own fresh process (a process has one Keras backend). There, one fold
+is fitted through ``model.fit`` and through the compiled epochs, and again with the run's kept
+model (``fit.Models``) after it trained another fold: every history value and every weight must
+agree. The specs carry every state a fit has across epochs: dropout, a weight penalty, balanced
+class weights, early stopping with its best weights, a learning rate lowered on plateaus, a
+short last batch, and an ordered (time-series) LSTM.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.keras
+
+IRIS = """\
+name: iris
+seed: 3
+data: {source: "sklearn:iris"}
+task: multiclass
+model:
+  layers:
+    - dense: {units: 16, activation: relu, kernel_regularizer: {l2: 0.001}}
+    - dropout: 0.3
+optimizer: {type: adam, learning_rate: 0.02}
+training:
+  epochs: 25
+  batch_size: 16
+  class_weight: balanced
+  early_stopping: {patience: 4}
+  reduce_lr_on_plateau: {patience: 2, factor: 0.5}
+validation: {type: kfold, folds: 2, test_size: 0.2}
+"""
+
+SINE = """\
+name: sine
+seed: 1
+data: {source: "synthetic:sine", samples: 200, window: {length: 12, horizon: 1}}
+task: regression
+model: {layers: [{lstm: 8}]}
+optimizer: {type: sgd, learning_rate: 0.05, momentum: 0.9}
+training: {epochs: 4, batch_size: 32}
+validation: {type: time_series, splits: 2, test_size: 0.2}
+"""
+
+SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from dlspec import backend
+    backend.select(sys.argv[2])
+    from dlspec import check, sources
+    from dlspec.train import experiment
+    from dlspec.train import fit as fitting
+
+    path = Path(sys.argv[1])
+    spec, source_map, inference = check.analyse(path, [])
+    dataset = sources.load(spec, path, source_map=source_map)
+    inference = experiment.complete(spec, inference, dataset, source_map)
+    plan = experiment.test_set(spec, dataset)[0]
+    first, second = plan.folds[0], plan.folds[1]
+
+    def fit(split, **how):
+        fitted = fitting.fit(
+            spec, inference, dataset, split.train, split.validation,
+            epochs=spec.training.epochs, ordered=plan.ordered, **how,
+        )
+        weights = [v.numpy().tolist() for v in fitted.model.weights]
+        return {"history": fitted.history, "best": fitted.best_epoch, "weights": weights}
+
+    kept = fitting.Models()
+    found = {
+        "plain": fit(second, fused=False),
+        "fused": fit(second, fused=True),
+        "other": fit(first, models=kept),
+        "kept": fit(second, models=kept),
+        "tensorflow": "tensorflow" in sys.modules,
+    }
+    print(json.dumps(found))
+    """
+)
+
+
+def fits(tmp_path: Path, text: str, backend: str) -> dict:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(spec), backend],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def same(ours: dict, theirs: dict) -> None:
+    assert ours["history"].keys() == theirs["history"].keys()
+    for name, values in theirs["history"].items():
+        np.testing.assert_allclose(ours["history"][name], values, rtol=1e-5, atol=1e-7)
+    assert ours["best"] == theirs["best"]
+    for mine, other in zip(ours["weights"], theirs["weights"], strict=True):
+        np.testing.assert_allclose(mine, other, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+@pytest.mark.parametrize("text", [IRIS, SINE], ids=["iris", "sine"])
+def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, text: str) -> None:
+    found = fits(tmp_path, text, backend)
+    plain = found["plain"]
+    history = plain["history"]
+    assert len(history["loss"]) >= 3 and {"loss", "val_loss"} <= history.keys()
+    if text is IRIS:  # the states the comparison is about did act
+        assert "learning_rate" in history and min(history["learning_rate"]) < 0.02
+        assert plain["best"] is not None
+    same(found["fused"], plain)
+    same(found["kept"], plain)  # a kept model, reset after another fold, starts as a new one
+    assert found["other"]["history"]["loss"] != history["loss"]  # that fold did train
+    # JAX runs never import TensorFlow (seeding, training and scoring alike)
+    assert found["tensorflow"] == (backend == "tensorflow")
+
+
+def test_seeding_without_tensorflow_draws_what_keras_seeding_draws() -> None:
+    script = textwrap.dedent(
+        """
+        import json, os, sys
+        os.environ["KERAS_BACKEND"] = "jax"
+        import keras
+        from dlspec.train import fit
+
+        def drawn():
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+            mask = keras.layers.Dropout(0.5)(keras.ops.ones((2, 8)), training=True)
+            mask = keras.ops.convert_to_numpy(mask).tolist()
+            return [w.tolist() for w in model.get_weights()] + [mask]
+
+        fit.seed(7)
+        ours, imported = drawn(), "tensorflow" in sys.modules
+        keras.utils.set_random_seed(7)
+        print(json.dumps({"ours": ours, "keras": drawn(), "imported": imported}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not found["imported"]
+    assert found["ours"] == found["keras"]
