@@ -189,7 +189,9 @@ class Snapshots(keras.callbacks.Callback):
     """Captures the fit's state at the end of every whole epoch; put it after the others.
 
     ``last`` is then the state to continue from; an epoch cut short by a stop request
-    (``cut``) is not captured.
+    (``cut``) is not captured. Where a stop can only come between epochs (the fast path),
+    ``every_epoch = False`` leaves the capture to ``take``, called once the fit stopped: the
+    model then still holds the state after its last whole epoch.
     """
 
     def __init__(self, stop: Any, callbacks: list[Any], resumed: Checkpoint | None) -> None:
@@ -199,6 +201,15 @@ class Snapshots(keras.callbacks.Callback):
         self.last = resumed
         self.history = {k: list(v) for k, v in resumed.history.items()} if resumed else {}
         self.cut = False
+        self.every_epoch = True
+        self.pending: int | None = None  # the whole epoch not captured yet
+
+    def take(self) -> None:
+        """Capture the state now, after the last whole epoch, if it is not captured yet."""
+        if self.pending is not None:
+            history = {name: list(values) for name, values in self.history.items()}
+            self.last = capture(self.model, self.pending, history, self.callbacks)
+            self.pending = None
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:  # noqa: D102
         if self.stop.requested:
@@ -209,5 +220,6 @@ class Snapshots(keras.callbacks.Callback):
             return
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(float(value))
-        history = {name: list(values) for name, values in self.history.items()}
-        self.last = capture(self.model, epoch + 1, history, self.callbacks)
+        self.pending = epoch + 1
+        if self.every_epoch:
+            self.take()

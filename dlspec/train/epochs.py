@@ -275,5 +275,6 @@ def fit(
     finally:
         if len(epochs):
             model.optimizer.finalize_variable_values(model.trainable_weights)
-    listed.on_train_end(logs)
+    if not cut:  # a cut fit did not end: its model keeps the last epoch's state to capture
+        listed.on_train_end(logs)
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}, cut

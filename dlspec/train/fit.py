@@ -366,6 +366,8 @@ def fit(
     if fused is None:
         fused = epoch_loop.supported(x_train, y_train, weights)
     if fused:
+        if snapshots is not None:
+            snapshots.every_epoch = False  # a stop comes between epochs: capture it then
         history, cut = epoch_loop.fit(
             model,
             (x_train, y_train) if weights is None else (x_train, y_train, weights),
@@ -377,6 +379,8 @@ def fit(
             stop=stop,
             loop=models.loop(batch_size),
         )
+        if cut and snapshots is not None:
+            snapshots.take()
     else:
         history = model.fit(
             batches(
