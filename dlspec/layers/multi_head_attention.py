@@ -191,13 +191,25 @@ class SelfAttentionLayer(KerasLayer):
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
         """Attention of the sequence over itself."""
-        return self.attention(
+        import keras
+
+        # Keras 3.15 hands JAX's fused attention values whose head size differs from the keys'
+        # (value_dim != key_dim), which it rejects; asking for the scores takes Keras's own
+        # einsum path instead, the same attention.
+        fused_fails = (
+            keras.backend.backend() == "jax"
+            and self.value_dim is not None
+            and self.value_dim != self.attention.key_dim
+        )
+        output = self.attention(
             inputs,
             inputs,
             attention_mask=padding_mask(mask),
             use_causal_mask=self.causal,
             training=training,
+            return_attention_scores=fused_fails,
         )
+        return output[0] if fused_fails else output
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """Unchanged."""

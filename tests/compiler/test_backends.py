@@ -33,6 +33,7 @@ model:
     - positional_encoding: sinusoidal
     - positional_encoding: {type: learned, max_length: 10}
     - multi_head_attention: {num_heads: 2, causal: true}
+    - multi_head_attention: {num_heads: 2, key_dim: 3, value_dim: 5}  # Keras's fused path fails
     - transformer_block: {num_heads: 2, ff_dim: 16, causal: true}
     - residual: {layers: [dense: 6, layer_normalization]}
     - conv1d: {filters: 6, kernel_size: 3, padding: causal, activation: relu}
