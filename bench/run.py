@@ -1,7 +1,7 @@
 """Training speed: `dlspec train` against hand-written Keras and scikit-learn, on the same rows.
 
     python bench/run.py [--repeats 3] [--cases iris,digits_mlp,digits_cnn,sine_lstm,lint]
-                        [--epochs N] [--backend tensorflow|jax]
+                        [--epochs N] [--backend jax|tensorflow]
 
 Every contender is one whole process, as a user runs it (imports included), and the contenders
 take turns: each repeat runs every case's contenders once, in a rotated order, so a busy
@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+
+from dlspec import backend as backends
 
 BENCH = Path(__file__).resolve().parent
 SPECS = BENCH.parent / "specs"
@@ -150,7 +152,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cases", default=",".join([*CASES, "lint"]))
     parser.add_argument("--epochs", type=int, default=None, help="override every spec's epochs")
-    parser.add_argument("--backend", default="tensorflow", choices=["tensorflow", "jax"])
+    parser.add_argument(
+        "--backend", default=backends.default(), choices=["tensorflow", "jax"],
+        help="dlspec's backend (default: dlspec's own default)",
+    )  # fmt: skip
     args = parser.parse_args()
     chosen = args.cases.split(",")
     unknown = set(chosen) - {*CASES, "lint"}

@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 # One thread per process: the suite runs in parallel processes (pytest-xdist, each dlspec command
 # its own process), and on a small machine threads inside each would only fight over the cores.
 # Set before anything imports TensorFlow or NumPy's BLAS; subprocesses inherit it.
@@ -28,6 +29,18 @@ for _name, _value in {
     "OPENBLAS_NUM_THREADS": "1",
 }.items():
     os.environ.setdefault(_name, _value)
+# XLA (JAX's compiler) sizes its own thread pool to the machine; one thread, as above.
+if "--xla_cpu_multi_thread_eigen" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = " ".join(
+        filter(None, [os.environ.get("XLA_FLAGS"), "--xla_cpu_multi_thread_eigen=false"])
+    )
+# Keras's backend, pinned before any test imports Keras, for this process and the commands it
+# starts: TensorFlow, whose eager mode runs one layer on one batch at once where JAX compiles
+# every operation (the layer-by-layer comparisons with Keras take 12 s on TensorFlow, 100 s on
+# JAX). dlspec's own default (JAX where installed) is what a user's shell gets: the README's
+# commands run without this pin (tests/train/test_readme_shell.py), and the tests that name JAX
+# run it in their own processes.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
 def _command() -> list[str]:

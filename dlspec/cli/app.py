@@ -114,7 +114,10 @@ BackendOption = Annotated[
     typer.Option(
         "--backend",
         metavar="NAME",
-        help="Keras backend: tensorflow, jax or torch (default: $KERAS_BACKEND, else tensorflow).",
+        help=(
+            "Keras backend: tensorflow, jax or torch "
+            "(default: $KERAS_BACKEND, else jax where installed, else tensorflow)."
+        ),
     ),
 ]
 RunBackendOption = Annotated[

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import platform
 import sys
 from typing import Any
@@ -30,7 +29,9 @@ def backend() -> str:
         import keras
 
         return keras.backend.backend()
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
+    from dlspec import backend as backends
+
+    return backends.default()
 
 
 def device() -> str:

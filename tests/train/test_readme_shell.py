@@ -35,6 +35,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dlspec import backend as backends
+
 pytestmark = pytest.mark.keras
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,8 +125,7 @@ def _interrupted(command: str, folder: Path, env: dict[str, str]) -> subprocess.
         new = [run for run in _runs(folder, name) if run not in before]
         if new and _folds_done(new[0]) >= 2:
             break  # history.csv is written after each fold: the third one has begun
-        time.sleep(0.05)
-    time.sleep(0.1)  # into it: a fold on the fast path lasts about a second
+        time.sleep(0.01)
     assert process.poll() is None, "the run ended before its third fold"
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
@@ -148,7 +149,8 @@ def _check(command: str, comment: str, done: subprocess.CompletedProcess, folder
         latest = sorted(root.glob(f"{name}/*"))[-1]
         assert json.loads((latest / "status.json").read_text())["state"] == "complete"
         environment = json.loads((latest / "environment.json").read_text())
-        backend = words[words.index("--backend") + 1] if "--backend" in words else "tensorflow"
+        named = words[words.index("--backend") + 1] if "--backend" in words else None
+        backend = named or backends.default(_environment())
         assert environment["backend"] == backend
         if "--set" in words:
             assert words[words.index("--set") + 1] == "training.epochs=20"
@@ -160,7 +162,10 @@ def _check(command: str, comment: str, done: subprocess.CompletedProcess, folder
     elif verb == "train" and comment == CTRL_C:
         assert done.returncode == 130, done.stderr
         said = " ".join(done.stderr.split())
-        assert re.search(r"SIGINT: stopped .* \(fold 3/5", said), said
+        # The signal goes out as the third fold begins; on JAX a fold of the main job lasts a
+        # tenth of a second, so a busy machine may deliver it in a later one.
+        stopped = re.search(r"SIGINT: stopped .* \(fold (\d)/5", said)
+        assert stopped and int(stopped[1]) >= 3, said
         assert "dlspec train --resume runs/iris-mlp/" in said
         run = _runs(folder, RUN_NAMES[words[2]])[-1]
         status = json.loads((run / "status.json").read_text())
@@ -204,9 +209,11 @@ def test_the_readme_has_an_example_of_each_command_it_documents() -> None:
 
 
 def _environment() -> dict[str, str]:
+    """A user's shell: dlspec on the PATH, and no backend pinned (the suite pins one)."""
     bin_folder = str(Path(sys.executable).parent)  # where `dlspec` was installed
     path = f"{bin_folder}:{os.environ['PATH']}"
-    return {**os.environ, "PATH": path, "COLUMNS": "160", "NO_COLOR": "1"}
+    shell = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    return {**shell, "PATH": path, "COLUMNS": "160", "NO_COLOR": "1"}
 
 
 def _run(typed: str, folder: Path) -> subprocess.CompletedProcess:
