@@ -17,14 +17,13 @@ divergence check, snapshots and progress all act at the end of an epoch, and a s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 
+from dlspec import backend
 from dlspec.train.stopping import Stop
 
 BACKENDS = ("jax", "tensorflow")
@@ -35,26 +34,6 @@ def supported(*arrays: np.ndarray | None) -> bool:
     """Whether a fit on these arrays takes the fast path (backend and size)."""
     size = sum(a.nbytes for a in arrays if a is not None)
     return keras.backend.backend() in BACKENDS and size <= LIMIT
-
-
-def cache_folder() -> Path:
-    """Where JAX keeps compiled programs between processes: ``$XDG_CACHE_HOME/dlspec/jax``."""
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(home) / "dlspec" / "jax"
-
-
-def use_compilation_cache() -> None:
-    """Keep JAX's compiled programs on disk, so the next process skips compiling them.
-
-    Every program is kept, however small or quick to compile: the epoch programs of the
-    course's models compile in about a second and load in a few hundredths.
-    """
-    import jax
-
-    if jax.config.jax_compilation_cache_dir is None:  # type: ignore[attr-defined]
-        jax.config.update("jax_compilation_cache_dir", str(cache_folder()))
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-        jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
 
 class Loop:
@@ -88,7 +67,7 @@ class _Jax(Loop):
         import jax
 
         super().__init__(model, batch_size)
-        use_compilation_cache()
+        backend.use_compilation_cache()
         self._train = jax.jit(self._train_epoch)
         self._test = jax.jit(self._test_epoch)
 

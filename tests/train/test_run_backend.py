@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,15 +41,28 @@ def imported(*args: str | Path, cwd: Path) -> tuple[subprocess.CompletedProcess[
     return done, modules
 
 
-def test_a_jax_run_is_scored_on_jax_without_importing_tensorflow(shell, tmp_path: Path) -> None:
+def compiled(cache: Path) -> set[Path]:
+    """The programs in JAX's persistent compilation cache."""
+    return set(cache.rglob("*")) if cache.is_dir() else set()
+
+
+def test_a_jax_run_is_scored_on_jax_without_importing_tensorflow(
+    shell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cache = tmp_path / "cache" / "dlspec" / "jax"
     (tmp_path / "spec.yaml").write_text(SPEC)
     trained = shell("train", "spec.yaml", "--backend", "jax", "--json").ok().json()
     run = Path(trained["run_dir"])
     np.savez(tmp_path / "rows.npz", x=np.zeros((3, 2), dtype="float32"))
+    assert compiled(cache)  # the epoch programs
+    shutil.rmtree(cache)
 
     scored, modules = imported("evaluate", run, "--json", cwd=tmp_path)
     assert scored.returncode == 0, scored.stderr[-3000:]
     assert "jax" in modules and "tensorflow" not in modules
+    # Scoring keeps its programs too, so the next command loads them instead of compiling.
+    assert compiled(cache)
     # On its own backend the run repeats its recorded test scores.
     assert json.loads(scored.stdout)["metrics"] == pytest.approx(trained["test"], rel=1e-6)
 
