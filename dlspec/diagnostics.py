@@ -100,6 +100,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS107": ("extends-missing", "the file named by 'extends' does not exist"),
     "DLS108": ("bad-override", "a --set override is not PATH=VALUE or names no spec field"),
     "DLS109": ("bad-directive", "a 'dlspec: disable' comment names no code"),
+    "DLS110": ("too-deep", "the YAML nests deeper than any spec needs (64 levels)"),
     # DLS2xx: schema
     "DLS201": ("unknown-key", "a key the spec language does not have here"),
     "DLS202": ("missing-key", "a required key is missing"),

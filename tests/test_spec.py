@@ -369,6 +369,46 @@ def test_unreadable_bytes(tmp_path: Path) -> None:
     assert d.code == "DLS104"
 
 
+# -- nesting ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing", "step"),
+    [("[", "]", 1), ("{a: ", "}", 4)],
+    ids=["sequences", "mappings"],
+)
+@pytest.mark.parametrize("levels", [70, 500, 5000])
+def test_nesting_past_the_limit_is_located_where_it_passes_it(
+    tmp_path: Path, opening: str, closing: str, step: int, levels: int
+) -> None:
+    from dlspec.spec.document import MAX_DEPTH
+
+    prefix = "task: multiclass\ndata: {source: sklearn:iris}\ndescription: "
+    path = write(tmp_path, "deep.yaml", prefix + opening * levels + "1" + closing * levels + "\n")
+    (d,) = check.lint(path)
+    # The document is level 1 and the first opening level 2: the one past the limit is the
+    # (MAX_DEPTH - 1)th opening.
+    col = len("description: ") + 1 + step * (MAX_DEPTH - 1)
+    assert (d.code, d.span.line, d.span.col) == ("DLS110", 3, col)
+    assert f"nests deeper than {MAX_DEPTH} levels" in d.message
+
+
+def test_nesting_at_the_limit_is_fine(tmp_path: Path) -> None:
+    from dlspec.spec.document import MAX_DEPTH
+
+    levels = MAX_DEPTH - 1  # under the document's own level
+    text = "task: multiclass\ndata: {source: sklearn:iris}\nmodel: {layers: [dense: 4]}\n"
+    path = write(tmp_path, "deep.yaml", text + "description: " + "[" * levels + "]" * levels)
+    assert [d.code for d in check.lint(path) if d.code == "DLS110"] == []
+
+
+def test_too_deep_to_compose_is_found_from_the_parsers_events() -> None:
+    from dlspec.spec import document
+
+    (d,) = document._deep_in_events("deep.yaml", "a:\n  b: " + "[" * 3000 + "]" * 3000).diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("DLS110", 2, 6 + document.MAX_DEPTH - 2)
+
+
 # -- shorthand forms and defaults --------------------------------------------------------------
 
 

@@ -20,5 +20,11 @@ __all__ = ["COMMANDS", "app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``dlspec`` console script."""
-    app()
+    """Entry point of the ``dlspec`` console script.
+
+    Every failure leaves as a message and an exit status, never a traceback
+    (``dlspec.cli.boundary``).
+    """
+    from dlspec.cli import boundary
+
+    boundary.run(app)

@@ -54,12 +54,20 @@ def main_options(
     """Deep-learning experiments as YAML specs."""
 
 
-def fail(diagnostics: list[Diagnostic], code: int = 1) -> typer.Exit:
-    """Print the diagnostics (the first ``MAX_SHOWN``) on stderr; the exit to raise."""
+UNREADABLE = "DLS104"  # a path given on the command line cannot be read: a usage error
+
+
+def fail(diagnostics: list[Diagnostic], code: int | None = None) -> typer.Exit:
+    """Print the diagnostics (the first ``MAX_SHOWN``) on stderr; the exit to raise.
+
+    ``code`` None: 2 when a file named on the command line cannot be read, else 1.
+    """
     for diagnostic in diagnostics[:MAX_SHOWN]:
         err.out(diagnostic.format(), highlight=False)
     if len(diagnostics) > MAX_SHOWN:
         err.out(f"... and {len(diagnostics) - MAX_SHOWN} more", highlight=False)
+    if code is None:
+        code = 2 if any(d.code == UNREADABLE for d in diagnostics) else 1
     return typer.Exit(code)
 
 

@@ -230,14 +230,64 @@ def _compose(text: str) -> Node | None:
     return yaml.compose(text, Loader=_Loader)
 
 
+# Nesting deeper than this is refused before anything walks the tree (a spec nests a handful of
+# levels; 500 would exhaust Python's recursion in the composer and in every walk after it).
+MAX_DEPTH = 64
+
+
+def _deep_in_tree(file: str, root: Node) -> SpecError | None:
+    """DLS110 at the first collection nested past ``MAX_DEPTH``; None when none is."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    seen: set[int] = set()  # an alias is the node it names: each node is walked once
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return _deep(file, node.start_mark)
+        if isinstance(node, MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        else:
+            stack.extend((item, depth + 1) for item in node.value)
+    return None
+
+
+def _deep_in_events(file: str, text: str) -> SpecError:
+    """DLS110 for text too deep to compose: the parser's events, made without recursing, find it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _deep(file, event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return _deep(file, None)
+
+
+def _deep(file: str, mark: Any) -> SpecError:
+    span = (
+        Span(file, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+        if mark
+        else (Span.point(file))
+    )
+    message = f"the YAML nests deeper than {MAX_DEPTH} levels"
+    hint = "a spec needs a handful of levels: flatten the value that nests here"
+    return SpecError([make("DLS110", message, span, hint)])
+
+
 def load(text: str, file: str) -> Document:
     """Parse YAML text into a located Document.
 
     Raises:
-        SpecError: the text is not YAML (DLS101), or holds several documents.
+        SpecError: the text is not YAML (DLS101), holds several documents, or nests deeper
+            than ``MAX_DEPTH`` (DLS110).
     """
     try:
         root = _compose(text)
+    except RecursionError:
+        raise _deep_in_events(file, text) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -253,13 +303,27 @@ def load(text: str, file: str) -> Document:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow: locate it
+        before = text[: error.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        message = f"YAML error: character #x{error.character:04x} is not allowed in YAML"
+        hint = "remove it (a NUL byte or another control character)"
+        raise SpecError(
+            [make("DLS101", message, Span(file, line, col, line, col + 1), hint)]
+        ) from None
     except yaml.YAMLError as error:
         raise SpecError([make("DLS101", f"YAML error: {error}", Span.point(file))]) from None
+    deep = _deep_in_tree(file, root) if root is not None else None
+    if deep is not None:
+        raise deep
     builder = _Builder(file)
     if root is None:
         builder.doc.data = None
         return builder.doc
-    builder.doc.data = builder.value(root, ())
+    try:
+        builder.doc.data = builder.value(root, ())
+    except RecursionError:  # only aliases can nest a tree of bounded depth this far
+        raise _deep(file, None) from None
     return builder.doc
 
 
