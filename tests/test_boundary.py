@@ -129,3 +129,22 @@ def test_a_nul_byte_is_located_where_it_is(shell, tmp_path: Path) -> None:
     assert "nul.yaml:2:16: error[DLS101]: YAML error: character #x0000 is not allowed" in (
         done.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("model: {layers: [dense: " + "9" * 400 + "]}", "expected units <= 2147483647, got a "
+         "400-digit number"),
+        ("seed: 4294967296", "expected seed <= 4294967295, got 4294967296"),
+    ],
+    ids=["400-digit units", "seed past 32 bits"],
+)  # fmt: skip
+def test_numbers_too_large_to_use_are_range_errors(shell, tmp_path: Path, line: str, said: str):
+    text = "task: multiclass\ndata: {source: sklearn:iris}\n" + line + "\n"
+    if "model" not in line:
+        text += "model: {layers: [dense: 4]}\n"
+    (tmp_path / "big.yaml").write_text(text)
+    done = shell("lint", "big.yaml")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "big.yaml:3:" in done.stdout and f"error[DLS205]: {said}" in done.stdout

@@ -46,6 +46,12 @@ def predict(
     if output_file is not None and output_file.exists() and not force:
         err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
         raise typer.Exit(2)
+    if output_file is not None and not output_file.parent.is_dir():
+        err.print(
+            f"dlspec predict: cannot write '{output_file}': there is no folder "
+            f"'{output_file.parent}' (create it first)"
+        )
+        raise typer.Exit(2)
     verified(run)
     use_run_backend(run, backend)
     from dlspec.train import predict as predicting
@@ -64,5 +70,8 @@ def predict(
         predicting.write(output_file, header, rows, replace=force)
     except FileExistsError:  # created while we predicted
         err.print(f"dlspec predict: '{output_file}' exists; pass --force to replace it")
+        raise typer.Exit(2) from None
+    except OSError as error:  # a folder, no permission, a full disk
+        err.print(f"dlspec predict: cannot write '{output_file}': {error.strerror or error}")
         raise typer.Exit(2) from None
     err.print(f"wrote {len(rows)} predictions to {output_file}")

@@ -79,6 +79,9 @@ def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | N
     return owner
 
 
+LONGEST_NUMBER = 20  # digits of a number echoed as it is; a longer one is described by its length
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
@@ -90,6 +93,9 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and abs(value) >= 10**LONGEST_NUMBER:
+        digits = len(str(abs(value)))
+        return f"a {digits}-digit number"
     return str(value)
 
 
@@ -108,6 +114,10 @@ _EXPECTED = {
 }
 
 
+# Upper bounds from this size on are what a tensor's dimension or a seed can hold.
+TECHNICAL_LIMIT = 2**31 - 1
+
+
 def _interval(model: type[BaseModel] | None, field: Any) -> str | None:
     if model is None or field not in model.model_fields:
         return None
@@ -123,6 +133,8 @@ def _interval(model: type[BaseModel] | None, field: Any) -> str | None:
             hi, hi_closed = meta.le, True
         elif isinstance(meta, annotated_types.Lt):
             hi, hi_closed = meta.lt, False
+    if hi is not None and hi >= TECHNICAL_LIMIT:
+        hi = None  # a limit of the machine, not of the model: named only when a value passes it
     if lo is not None and hi is not None:
         return f"in {'[' if lo_closed else '('}{lo}, {hi}{']' if hi_closed else ')'}"
     if lo is not None:
@@ -267,6 +279,8 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         owner = model_at(root, loc)
         interval = _interval(owner, field) or _bound_text(kind, ctx)
+        if kind.startswith("less_than") and ctx.get("le", ctx.get("lt", 0)) >= TECHNICAL_LIMIT:
+            interval = _bound_text(kind, ctx)
         name = field if isinstance(field, str) else "a value"
         return make("DLS205", f"expected {name} {interval}, got {_describe(value)}", span)
     prefix = kind.split("_")[0] if not kind.startswith("model") else "model"

@@ -33,7 +33,7 @@ class Spec(SpecModel):
         description="Experiment name, used for the run directory; default the file's stem.",
     )
     description: str = Field(default="", description="What this experiment is about.")
-    seed: int = Field(default=42, ge=0, description="Seeds Python, NumPy and Keras.")
+    seed: int = Field(default=42, ge=0, le=2**32 - 1, description="Seeds Python, NumPy and Keras.")
     extends: str | list[str] | None = Field(
         default=None, description="Base spec file(s) merged under this one, relative to it."
     )

@@ -92,6 +92,21 @@ def test_predict_never_overwrites_without_force(iris_run: Trained, tmp_path: Pat
     assert out.read_text().startswith("setosa,versicolor,virginica,predicted")
 
 
+def test_predict_into_a_missing_folder_or_onto_a_folder_is_refused(
+    iris_run: Trained, tmp_path: Path, shell
+) -> None:
+    rows = tmp_path / "rows.csv"
+    _write_test_rows(iris_run, rows)
+    missing = shell("predict", iris_run.path, rows, "-o", tmp_path / "nowhere" / "out.csv")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert f"there is no folder '{tmp_path / 'nowhere'}'" in missing.stderr
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    onto = invoke("predict", str(iris_run.path), str(rows), "-o", str(folder), "--force")
+    assert onto.exit_code == 2 and f"cannot write '{folder}': Is a directory" in onto.stderr
+    assert folder.is_dir()
+
+
 def test_predict_writes_csv_to_stdout_without_output(iris_run: Trained, tmp_path: Path) -> None:
     rows = tmp_path / "rows.csv"
     _write_test_rows(iris_run, rows)

@@ -22,7 +22,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
         yield make(
             "DLS315",
             f"{total:,} parameters for about {int(training):,} training examples "
-            f"({total / training:,.0f} per example)",
+            f"({round(total // training):,} per example)",
             context.source_map.locate(("model",)),
             "a model this large will memorise the data: shrink it or regularise it",
             warning=True,
