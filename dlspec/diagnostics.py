@@ -139,6 +139,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS324": ("duplicate-layer-name", "two layers with the same name"),
     "DLS325": ("unsupported-arguments", "layer arguments that Keras cannot combine"),
     "DLS326": ("schedule-conflict", "reduce_lr_on_plateau with a learning-rate schedule"),
+    "DLS327": ("non-causal-body", "a next_token body in which a position sees later tokens"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

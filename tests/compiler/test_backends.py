@@ -25,7 +25,7 @@ ROOT = Path(dlspec.__file__).resolve().parent.parent
 
 EVERY_KIND = {
     "sequence-kinds": """
-task: {type: next_token, vocabulary: 11}
+task: {type: multiclass, classes: 5}
 model:
   input: {shape: [8], dtype: int32}
   layers:
@@ -48,6 +48,7 @@ model:
     - dropout: 0.1
     - gaussian_noise: 0.1
     - dense: 7
+    - global_average_pooling1d
 """,
     "image-kinds": """
 task: {type: multiclass, classes: 3}

@@ -15,6 +15,7 @@ from dlspec.check.rules import (
     loss_task_mismatch,
     metric_task_mismatch,
     no_op_layer,
+    non_causal_body,
     patience_too_long,
     schedule_conflict,
     shuffled_time_order,
@@ -34,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     data_task_mismatch.RULE,
     bad_validation.RULE,
     schedule_conflict.RULE,
+    non_causal_body.RULE,
 )
 
 __all__ = ["RULES", "Context", "Rule", "apply"]
