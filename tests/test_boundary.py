@@ -148,3 +148,15 @@ def test_numbers_too_large_to_use_are_range_errors(shell, tmp_path: Path, line: 
     done = shell("lint", "big.yaml")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "big.yaml:3:" in done.stdout and f"error[DLS205]: {said}" in done.stdout
+
+
+def test_a_target_column_the_table_lacks_stops_train_before_it_starts(shell, tmp_path) -> None:
+    (tmp_path / "t.csv").write_text("a,b,y\n1,2,0\n3,4,1\n")
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: csv:t.csv}\ntask: binary\nmodel: {layers: [dense: 4]}\n"
+    )
+    done = shell("train", "spec.yaml", "--set", "data.target=bogus", "--output", "runs")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error[DLS328]: no column 'bogus' in 't.csv'" in done.stderr
+    assert "the columns are: a, b, y" in done.stderr
+    assert not (tmp_path / "runs").exists()  # nothing started

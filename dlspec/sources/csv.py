@@ -38,7 +38,11 @@ class Csv(Source):
         # A windowed series reads the target's own history too; a table predicts it.
         others = len(header) if data.window else len(header) - 1
         features = len(data.features) if data.features else max(others, 0)
-        return DataInfo((features,), outputs=1)
+        return DataInfo((features,), outputs=1, columns=tuple(header))
+
+    def column_fields(self, data: DataSpec) -> tuple[str, ...]:
+        """The target and the features; see ``Source.column_fields``."""
+        return ("target", "features")
 
     def load(self, spec: Spec, path: Path | None, problems: Problems) -> Dataset:
         """Read the examples; see ``Source.load``."""

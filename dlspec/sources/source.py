@@ -40,6 +40,7 @@ class DataInfo:
     series: bool = False  # examples are in time order
     # Sizes left None here are read when the data loads (a CSV's classes, an npz's arrays).
     known_at_load: bool = False
+    columns: tuple[str, ...] | None = None  # a table's column names, from its header line
 
 
 class Source:
@@ -65,6 +66,10 @@ class Source:
     def describe(self, data: DataSpec, path: Path | None) -> DataInfo:
         """Static facts from the spec alone, or from the existing ``path``'s header or folders."""
         return DataInfo()
+
+    def column_fields(self, data: DataSpec) -> tuple[str, ...]:
+        """The ``data`` fields that choose columns of this source's table; none without one."""
+        return ()
 
     def preprocessing(self, data: DataSpec) -> Preprocessing:
         """The preprocessing its examples need: scaling, text vectorising or token ids."""

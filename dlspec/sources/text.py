@@ -48,6 +48,10 @@ class Text(Source):
         """The preprocessing; see ``Source.preprocessing``."""
         return "text" if is_table(data.location) else "tokens"
 
+    def column_fields(self, data: DataSpec) -> tuple[str, ...]:
+        """A table's label column; see ``Source.column_fields``."""
+        return ("target",) if is_table(data.location) else ()
+
     def load(self, spec: Spec, path: Path | None, problems: Problems) -> Dataset:
         """Read the examples; see ``Source.load``."""
         from dlspec.data import text

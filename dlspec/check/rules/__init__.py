@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dlspec.check.rules import (
     bad_validation,
+    column_mismatch,
     data_task_mismatch,
     head_override,
     loss_task_mismatch,
@@ -36,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     bad_validation.RULE,
     schedule_conflict.RULE,
     non_causal_body.RULE,
+    column_mismatch.RULE,
 )
 
 __all__ = ["RULES", "Context", "Rule", "apply"]

@@ -58,8 +58,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
             how, cure = found
             yield make(
                 "DLS327",
-                f"{row.kind} '{row.name}' lets each position see the tokens it must predict: "
-                f"{how}",
+                f"{row.kind} '{row.name}' lets each position see the tokens it must predict: {how}",
                 context.source_map.locate(row.path),
                 f"{cure}; a next_token model may only look backwards",
             )
