@@ -156,6 +156,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS412": ("unwritable-output", "the run directory cannot be created or written"),
     "DLS413": ("diverged", "the training loss became NaN or infinite"),
     "DLS414": ("not-resumable", "a run that is not interrupted, so cannot be resumed"),
+    "DLS415": ("too-large-for-memory", "training that cannot fit in this machine's memory"),
 }
 
 

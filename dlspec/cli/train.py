@@ -67,7 +67,7 @@ def train(
     from contextlib import nullcontext, redirect_stdout
 
     from dlspec import check
-    from dlspec.train import rundir
+    from dlspec.train import memory, rundir
 
     resumed = _resumable(spec_file, resume, overrides, output, backend)
     use_backend(resumed.backend if resumed else backend, start=False)
@@ -76,6 +76,7 @@ def train(
             spec_file = resumed.directory / rundir.SPEC
         assert spec_file is not None
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
+        memory.check(spec, inference, source_map)  # before a folder or a model is made
         # So is an output that cannot be written: the run's folder comes first.
         directory = resumed.directory if resumed else rundir.start(output, spec, spec_file)
     except SpecError as error:

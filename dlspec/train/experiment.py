@@ -20,7 +20,7 @@ from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
 from dlspec.spec.sections import InputSpec
-from dlspec.train import checkpoint, diagnosis, files, resuming, rundir, schemes
+from dlspec.train import checkpoint, diagnosis, files, memory, resuming, rundir, schemes
 from dlspec.train import fit as fitting
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import FoldResult, Results
@@ -167,6 +167,7 @@ def run(
     resume: resuming.Resume | None = None,
 ) -> Results:
     """See ``dlspec.train.run``."""
+    memory.check(spec, inference, source_map)
     if resume is not None:
         directory = resume.directory
         saved = _checkpoint(resume)  # a damaged checkpoint is refused before the run changes
