@@ -157,6 +157,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS413": ("diverged", "the training loss became NaN or infinite"),
     "DLS414": ("not-resumable", "a run that is not interrupted, so cannot be resumed"),
     "DLS415": ("too-large-for-memory", "training that cannot fit in this machine's memory"),
+    "DLS416": ("too-few-examples", "too few examples for the validation scheme's splits"),
 }
 
 

@@ -127,6 +127,19 @@ def numbers(
                     line=row + FIRST_LINE,
                 )
                 return values
+    # inf, -inf, and numbers past float32's range (1e39 becomes inf when the data is converted).
+    infinite = np.flatnonzero(np.abs(np.nan_to_num(values)) > np.finfo(np.float32).max)
+    if len(infinite):
+        first = int(infinite[0]) + FIRST_LINE
+        count = len(infinite)
+        problems.add(
+            "DLS404",
+            f"column '{name}' of '{table.file.name}' has {count} infinite or too large "
+            f"value{'s' if count > 1 else ''} ('{cells[infinite[0]]}' on line {first})",
+            at,
+            "replace them with finite numbers (at most about 3.4e38), or drop those rows",
+            line=first,
+        )
     missing = np.flatnonzero(np.isnan(values))
     if len(missing):
         first = int(missing[0]) + FIRST_LINE

@@ -105,7 +105,17 @@ def load(spec: Spec, spec_file: str | Path, *, source_map: SourceMap | None = No
             (),
             "add e.g. 'data: {source: sklearn:iris}'",
         )
-    return SOURCES[spec.data.scheme].dataset(spec, spec_file, source_map)
+    dataset = SOURCES[spec.data.scheme].dataset(spec, spec_file, source_map)
+    if len(dataset.y) == 0:
+        from dlspec.data.problems import Problems
+
+        Problems(spec_file, source_map).fail(
+            "DLS401",
+            f"'{spec.data.location}' holds no examples",
+            ("data", "source"),
+            "a header line alone is not data: add rows",
+        )
+    return dataset
 
 
 def read_inputs(

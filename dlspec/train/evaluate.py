@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from dlspec import sources
 from dlspec.data.dataset import Dataset
+from dlspec.data.problems import Problems
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.spec import Spec
 from dlspec.spec.sections import DataSpec
@@ -98,7 +99,7 @@ def evaluate(path: str | Path, source: str | None = None) -> Evaluation:
     dataset = sources.load(spec, run.spec_file, source_map=source_map)
     notes: list[str] = []
     if source is None:
-        _, x, y = test_set(spec, dataset)
+        _, x, y = test_set(spec, dataset, Problems(run.spec_file, source_map))
         recorded = run.environment.get("data_fingerprint")
         if recorded and dataset.fingerprint and recorded != dataset.fingerprint:
             notes.append(

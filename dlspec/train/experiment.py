@@ -16,6 +16,7 @@ import numpy as np
 from dlspec import check, sources
 from dlspec.check import Inference
 from dlspec.data.dataset import Dataset
+from dlspec.data.problems import Problems
 from dlspec.diagnostics import Span, SpecError, has_errors, make
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
@@ -27,9 +28,27 @@ from dlspec.train.results import FoldResult, Results
 from dlspec.train.stopping import Interrupted, Stop
 
 
-def test_set(spec: Spec, dataset: Dataset) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
-    """The run's plan of splits and its test examples (the source's own, or split off)."""
-    plan = schemes.for_run(spec, dataset)
+def test_set(
+    spec: Spec, dataset: Dataset, problems: Problems | None = None
+) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
+    """The run's plan of splits and its test examples (the source's own, or split off).
+
+    Raises:
+        SpecError: DLS416, located at ``validation`` through ``problems``, when there are too
+            few examples (or too few of a class) for the splits.
+    """
+    try:
+        plan = schemes.for_run(spec, dataset)
+    except ValueError as error:  # scikit-learn's splitters: an empty or impossible split
+        said = " ".join(str(error).split())
+        (problems or Problems("spec")).fail(
+            "DLS416",
+            f"{len(dataset.y)} example{'s are' if len(dataset.y) != 1 else ' is'} too few for "
+            f"this validation scheme: {said}",
+            ("validation",),
+            "add examples, or ask for fewer: a smaller test_size or validation_size, "
+            "fewer folds or splits",
+        )
     if dataset.x_test is not None and dataset.y_test is not None:
         return plan, dataset.x_test, dataset.y_test
     return plan, dataset.x[plan.test], dataset.y[plan.test]
@@ -283,7 +302,7 @@ def _train(
         _same_data(resume[0], dataset, spec_file, source_map)
         rundir.note_resumed(directory, command)
     inference = complete(spec, inference, dataset, source_map)
-    plan, x_test, y_test = test_set(spec, dataset)
+    plan, x_test, y_test = test_set(spec, dataset, Problems(spec_file, source_map))
     x, y = dataset.x, dataset.y
     folds: list[FoldResult] = list(resume[0].folds) if resume is not None else []
     start, saved = (resume[0].fit, resume[1]) if resume is not None else (0, None)

@@ -140,3 +140,28 @@ def test_without_a_source_map_errors_point_at_the_spec_file(case, iris):
         load(loaded.spec, loaded.file)
     span = raised.value.diagnostics[0].span
     assert (span.file, span.line, span.col) == (str(loaded.file), 1, 1)
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "1e39", "-Infinity"])
+def test_infinite_or_float32_overflowing_values_are_named_with_their_line(case, tmp_path, cell):
+    (tmp_path / "d.csv").write_text(f"a,b,y\n1,2,0\n3,{cell},1\n4,5,0\n")
+    [error] = case("source: csv:d.csv", "binary").errors()
+    assert error.code == "DLS404" and (error.span.line, error.span.col) == (2, 11)
+    assert f"column 'b' of 'd.csv' has 1 infinite or too large value ('{cell}' on line 3)" in (
+        error.message
+    )
+    assert "finite numbers" in error.hint
+
+
+def test_the_largest_float32_is_still_a_number(case, tmp_path):
+    (tmp_path / "d.csv").write_text("a,y\n3.4e38,0\n-3.4e38,1\n")
+    assert case("source: csv:d.csv", "binary").load().x[:, 0].tolist() == pytest.approx(
+        [3.4e38, -3.4e38]
+    )
+
+
+def test_a_header_without_rows_holds_no_examples(case, tmp_path):
+    (tmp_path / "d.csv").write_text("a,b,y\n")
+    [error] = case("source: csv:d.csv", "binary").errors()
+    assert error.code == "DLS401" and error.message == "'d.csv' holds no examples"
+    assert (error.span.line, error.span.col) == (2, 11)

@@ -218,3 +218,20 @@ def test_a_second_signal_exits_at_once() -> None:
     assert done.returncode == 130 and done.stdout == ""
     assert "stopping after the current step" in done.stderr
     assert "stopping at once" in done.stderr
+
+
+@pytest.mark.keras
+def test_too_few_examples_for_the_splits_is_a_located_error(shell, tmp_path: Path) -> None:
+    (tmp_path / "table.csv").write_text("x,y\n1,0\n2,1\n")
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: csv:table.csv}\ntask: regression\nmodel: {layers: [dense: 4]}\n"
+        "validation: {type: kfold, folds: 5}\n"
+    )
+    done = shell("train", "spec.yaml", "--output", "runs")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "spec.yaml:4:13: error[DLS416]: 2 examples are too few for this validation" in (
+        done.stderr
+    )
+    assert "fewer folds" in done.stderr
+    (run,) = (tmp_path / "runs" / "spec").iterdir()
+    assert json.loads((run / "status.json").read_text())["state"] == "failed"
