@@ -158,6 +158,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS414": ("not-resumable", "a run that is not interrupted, so cannot be resumed"),
     "DLS415": ("too-large-for-memory", "training that cannot fit in this machine's memory"),
     "DLS416": ("too-few-examples", "too few examples for the validation scheme's splits"),
+    "DLS417": ("single-class", "a classification target whose examples all have one class"),
 }
 
 

@@ -37,11 +37,34 @@ def test_set(
         SpecError: DLS416, located at ``validation`` through ``problems``, when there are too
             few examples (or too few of a class) for the splits.
     """
+    problems = problems or Problems("spec")
+    if spec.task.row.classification and len(np.unique(dataset.y)) < 2:
+        names = dataset.class_names or [str(v) for v in np.unique(dataset.y)]
+        assert spec.data is not None
+        problems.fail(
+            "DLS417",
+            f"every example of '{spec.data.location}' has the same class"
+            + (f" ('{names[0]}')" if names else "")
+            + f": a {spec.task.type} classifier needs at least two",
+            ("data", "target") if spec.data.target is not None else ("data", "source"),
+            "check data.target names the label column, and that the data holds every class",
+        )
     try:
         plan = schemes.for_run(spec, dataset)
+    except schemes.FewerThanFolds as few:
+        known = dataset.class_names
+        name = known[few.class_id] if known and few.class_id < len(known) else str(few.class_id)
+        problems.fail(
+            "DLS416",
+            f"class '{name}' has {few.count} example{'s' if few.count != 1 else ''} after the "
+            f"test split, fewer than the {few.folds} folds: a stratified fold would validate "
+            "without it",
+            ("validation",),
+            "add examples of that class, ask for fewer folds, or set stratify: false",
+        )
     except ValueError as error:  # scikit-learn's splitters: an empty or impossible split
         said = " ".join(str(error).split())
-        (problems or Problems("spec")).fail(
+        problems.fail(
             "DLS416",
             f"{len(dataset.y)} example{'s are' if len(dataset.y) != 1 else ' is'} too few for "
             f"this validation scheme: {said}",

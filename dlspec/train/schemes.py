@@ -51,6 +51,14 @@ class Plan:
     ordered: bool  # time order kept: nothing was shuffled
 
 
+class FewerThanFolds(ValueError):
+    """A class with fewer examples than stratified folds: some folds would validate without it."""
+
+    def __init__(self, class_id: int, count: int, folds: int):
+        self.class_id, self.count, self.folds = class_id, count, folds
+        super().__init__(f"class {class_id} has {count} examples, fewer than the {folds} folds")
+
+
 def labels(y: np.ndarray) -> np.ndarray:
     """Integer class labels from integer, one-hot or (N, 1) targets, for stratifying."""
     y = np.asarray(y)
@@ -165,6 +173,11 @@ def _kfold(
     strat: bool,
 ) -> list[Split]:
     shuffle = scheme.shuffle and not ordered
+    if strat and classes is not None:
+        ids, counts = np.unique(classes, return_counts=True)
+        if counts.min() < scheme.folds:  # scikit-learn would only warn, and fold on
+            smallest = int(counts.argmin())
+            raise FewerThanFolds(int(ids[smallest]), int(counts[smallest]), scheme.folds)
     if strat:
         splitter = StratifiedKFold(scheme.folds, shuffle=shuffle, random_state=seed)
     else:

@@ -235,3 +235,29 @@ def test_too_few_examples_for_the_splits_is_a_located_error(shell, tmp_path: Pat
     assert "fewer folds" in done.stderr
     (run,) = (tmp_path / "runs" / "spec").iterdir()
     assert json.loads((run / "status.json").read_text())["state"] == "failed"
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize(
+    ("labels", "validation", "said"),
+    [
+        (["x"] * 12, "{type: holdout}", "spec.yaml:1:16: error[DLS417]: every example of "
+         "'table.csv' has the same class ('x'): a binary classifier needs at least two"),
+        (["rare"] * 3 + ["common"] * 37, "{type: kfold, folds: 5}", "spec.yaml:4:13: "
+         "error[DLS416]: class 'rare' has 2 examples after the test split, fewer than the 5 "
+         "folds"),
+    ],
+    ids=["one class", "a class rarer than the folds"],
+)  # fmt: skip
+def test_classes_that_cannot_train_or_validate_are_named(
+    shell, tmp_path: Path, labels: list[str], validation: str, said: str
+) -> None:
+    rows = "".join(f"{i},{label}\n" for i, label in enumerate(labels))
+    (tmp_path / "table.csv").write_text("x,y\n" + rows)
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: csv:table.csv}\ntask: binary\nmodel: {layers: [dense: 4]}\n"
+        f"validation: {validation}\n"
+    )
+    done = shell("train", "spec.yaml", "--output", "runs")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert said in " ".join(done.stderr.split())
