@@ -55,6 +55,9 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
         problems.fail("DLS401", f"'{path.name}' has only one of 'x_test' and 'y_test'")
     names = [*layout, *(test or ())]
     for name in names:
+        _check_usable(found[name], name, path, problems)
+    problems.check()
+    for name in names:
         _check_finite(found[name], name, path, problems)
     for x_name, y_name in (layout, test) if test else (layout,):
         if len(found[x_name]) != len(found[y_name]):
@@ -90,16 +93,47 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     )
 
 
+def _check_usable(array: np.ndarray, name: str, path: Path, problems: Problems) -> None:
+    """An array of examples: at least one axis, and numbers (labels may be text)."""
+    if array.ndim == 0:
+        problems.add(
+            "DLS401",
+            f"array '{name}' of '{path.name}' is a single value, not one entry per example",
+            hint="save an array whose first axis runs over the examples",
+        )
+    elif name.startswith("x") and array.dtype.kind not in "biuf":
+        problems.add(
+            "DLS404",
+            f"array '{name}' of '{path.name}' holds "
+            f"{'text' if array.dtype.kind in 'US' else array.dtype.name + ' values'}, not numbers",
+            hint="features are numbers: encode text or categories as numbers before saving",
+        )
+
+
 def _check_finite(array: np.ndarray, name: str, path: Path, problems: Problems) -> None:
     if array.dtype.kind != "f":
         return
-    missing = int(np.isnan(array).reshape(len(array), -1).any(axis=1).sum()) if array.size else 0
+    per_example = array.reshape(len(array), -1) if array.size else None
+    missing = int(np.isnan(per_example).any(axis=1).sum()) if per_example is not None else 0
     if missing:
         problems.add(
             "DLS405",
             f"array '{name}' of '{path.name}' has missing (NaN) values in {missing} "
             f"example{'s' if missing > 1 else ''}",
             hint="fill or drop those examples before training",
+        )
+    limit = np.finfo(np.float32).max
+    infinite = (
+        int((np.abs(np.nan_to_num(per_example)) > limit).any(axis=1).sum())
+        if per_example is not None
+        else 0
+    )
+    if infinite:
+        problems.add(
+            "DLS404",
+            f"array '{name}' of '{path.name}' has infinite or too large values in {infinite} "
+            f"example{'s' if infinite > 1 else ''}",
+            hint="replace them with finite numbers (at most about 3.4e38), or drop them",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 
 def test_x_and_y(case, tmp_path):
@@ -69,3 +70,32 @@ def test_a_file_that_is_not_npz_is_unreadable(case, tmp_path):
     (tmp_path / "d.npz").write_text("not a zip")
     [error] = case("source: npz:d.npz").errors()
     assert error.code == "DLS401"
+
+
+def test_single_values_are_not_arrays_of_examples(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.array(3.0), y=np.array(1))
+    errors = case("source: npz:d.npz").errors()
+    assert [(e.code, e.message) for e in errors] == [
+        ("DLS401", f"array '{name}' of 'd.npz' is a single value, not one entry per example")
+        for name in ("x", "y")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("x", "said"),
+    [
+        (np.array([["a", "b"], ["c", "d"]]), "array 'x' of 'd.npz' holds text, not numbers"),
+        (np.array([[1.0], [np.inf]]), "array 'x' of 'd.npz' has infinite or too large values in 1"),
+        (np.array([[1e39], [-1e39]]), "too large values in 2 examples"),
+    ],
+    ids=["text", "inf", "past float32"],
+)
+def test_features_that_are_not_finite_numbers_are_named(case, tmp_path, x, said):
+    np.savez(tmp_path / "d.npz", x=x, y=np.array([0, 1]))
+    [error] = case("source: npz:d.npz", "binary").errors()
+    assert error.code == "DLS404" and said in error.message
+
+
+def test_text_labels_are_still_labels(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.zeros((2, 1)), y=np.array(["cat", "dog"]))
+    assert case("source: npz:d.npz", "binary").load().class_names == ["cat", "dog"]
