@@ -18,8 +18,7 @@ def head(
     task = spec.task
     where = source_map.locate(("task",))
     units, diagnostics = _units(spec, data, source_map)
-    if units is None:
-        return None, diagnostics
+    # The body's rank is checked even where the width waits for the data (an npz file).
     if task.row.outputs == "sequences":
         if len(body) != 2:
             diagnostics.append(
@@ -45,7 +44,7 @@ def head(
         )
         return None, diagnostics
     width = body[-1]
-    if width is None:
+    if width is None or units is None:
         return None, diagnostics
     params = Params(width * units + units)
     return LayerInfo("head", "dense", (*body[:-1], units), params, None, ("task",)), diagnostics

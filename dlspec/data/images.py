@@ -34,9 +34,11 @@ def read_images(files: list[Path], data: DataSpec, problems: Problems) -> np.nda
     """Images as float32 ``(n, height, width, channels)`` in [0, 1].
 
     Raises:
-        SpecError: DLS401 naming the first file that is not a readable image.
+        SpecError: DLS401 naming the first file that is not a readable image, or one so large
+            that Pillow refuses it as a decompression bomb.
     """
     import keras
+    from PIL import Image
 
     height, width = data.image_shape
     channels = 1 if data.color_mode == "grayscale" else 3
@@ -48,6 +50,12 @@ def read_images(files: list[Path], data: DataSpec, problems: Problems) -> np.nda
             )
         except OSError as error:  # PIL's UnidentifiedImageError is an OSError
             problems.fail("DLS401", f"cannot read image '{file}': {error}")
+        except Image.DecompressionBombError as error:
+            problems.fail(
+                "DLS401",
+                f"image '{file}' is too large to read safely: {error}",
+                hint=f"shrink it: every image is resized to {height}x{width} anyway",
+            )
         out[i] = keras.utils.img_to_array(image, data_format="channels_last") / 255.0
     return out
 
@@ -56,7 +64,8 @@ def load_images(data: DataSpec, root: Path, problems: Problems) -> Dataset:
     """Load an ``images:`` folder: every image of every class folder.
 
     Raises:
-        SpecError: DLS401 when the folder is missing, has no class folders or no images.
+        SpecError: DLS401 when the folder is missing, has no class folders or a class folder
+            has no images.
     """
     if not root.is_dir():
         problems.fail("DLS401", f"image folder '{root}' does not exist or is not a folder")
@@ -70,13 +79,15 @@ def load_images(data: DataSpec, root: Path, problems: Problems) -> Dataset:
     files, labels = [], []
     for class_id, folder in enumerate(folders):
         found = image_files(folder)
+        if not found:
+            problems.fail(
+                "DLS401",
+                f"class folder '{folder}' holds no images ({', '.join(EXTENSIONS)}), so its "
+                "class would have no examples",
+                hint="add its images, or remove the folder (or rename it to start with '.')",
+            )
         files += found
         labels += [class_id] * len(found)
-    if not files:
-        problems.fail(
-            "DLS401",
-            f"the class folders of '{root}' hold no images ({', '.join(EXTENSIONS)})",
-        )
     x = read_images(files, data, problems)
     names = [folder.name for folder in folders]
     return Dataset.create(x, np.array(labels, np.int64), class_names=names)

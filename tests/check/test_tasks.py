@@ -49,6 +49,16 @@ def test_head_rank(infer) -> None:
     assert d.message == "the binary head needs a rank-1 input, but the body ends in (4, 4, 1)"
 
 
+def test_head_rank_is_checked_while_the_classes_wait_for_the_data(infer) -> None:
+    inference = infer(
+        "task: multiclass\ndata: {source: 'npz:d.npz'}\nmodel:\n  input: [4, 3]\n"
+        "  layers: [dense: 8]\n",
+        {"d.npz": ""},  # read only when training
+    )
+    assert codes(inference) == ["DLS301"]
+    assert "ends in (4, 8)" in inference.diagnostics[0].message
+
+
 def test_next_token_needs_a_sequence(infer) -> None:
     inference = infer(
         "task: {type: next_token, vocabulary: 9}\nmodel:\n  input: [5, 2]\n  layers: [lstm: 3]\n"

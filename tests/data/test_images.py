@@ -59,3 +59,20 @@ def test_read_inputs_takes_class_folders_or_single_images(case, folder):
     np.testing.assert_array_equal(y, [0, 0, 0, 1, 1, 1])
     x, y = read_inputs(loaded.spec, loaded.file, folder / "dog" / "1.png")
     assert x.shape == (1, 8, 6, 3) and y is None
+
+
+def test_an_empty_class_folder_is_named_not_a_class_without_examples(case, folder):
+    (folder / "bird").mkdir()
+    (folder / "bird" / "readme.txt").write_text("pictures to come")
+    [error] = case("source: images:pets").errors()
+    assert error.code == "DLS401" and "pets/bird'" in error.message
+    assert "no images" in error.message
+    assert "remove the folder" in error.hint
+
+
+def test_a_decompression_bomb_is_refused_with_a_hint(case, folder):
+    # 20000x20000 pixels (400 million), past twice Pillow's limit: refused before decoding.
+    Image.new("1", (20000, 20000)).save(folder / "cat" / "huge.png")
+    [error] = case("source: images:pets\nimage_size: [8, 6]").errors()
+    assert error.code == "DLS401" and "huge.png" in error.message
+    assert "too large" in error.message and "8x6" in error.hint

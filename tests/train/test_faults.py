@@ -261,3 +261,23 @@ def test_classes_that_cannot_train_or_validate_are_named(
     done = shell("train", "spec.yaml", "--output", "runs")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert said in " ".join(done.stderr.split())
+
+
+@pytest.mark.keras
+def test_features_of_a_rank_the_body_cannot_end_flat_are_located_before_fitting(
+    shell, tmp_path: Path
+) -> None:
+    # An npz tells its shape only when loaded: (4, 3) per example through a dense layer stays
+    # (4, 8), which the multiclass head cannot take (was a broadcasting error inside Keras).
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "d.npz", x=rng.normal(size=(60, 4, 3)), y=rng.integers(0, 3, 60))
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: npz:d.npz}\ntask: multiclass\nmodel: {layers: [dense: 8]}\n"
+    )
+    assert shell("lint", "spec.yaml").returncode == 0  # the shape is not known before loading
+    done = shell("train", "spec.yaml", "--output", "runs")
+    assert done.returncode == 1 and "internal error" not in done.stderr
+    assert "spec.yaml:2:7: error[DLS301]: the multiclass head needs a rank-1 input, but the " in (
+        done.stderr
+    )
+    assert "'flatten'" in done.stderr
