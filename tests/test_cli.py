@@ -155,3 +155,17 @@ def test_summary_says_when_the_data_must_load_first(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout)["layers"] == []
     assert "input shape of 'npz:table.npz' is known only once the data loads" in result.stderr
+
+
+def test_lint_set_extends_and_a_field_of_a_shorthand_section_at_a_shell(shell, tmp_path) -> None:
+    _write(tmp_path, "base.yaml", "task: {type: multiclass, classes: 3}\nmodel: {input: [4]}\n")
+    _write(tmp_path, "exp.yaml", "training: {epochs: 20, early_stopping: 30}\n")
+    alone = shell("lint", "exp.yaml")
+    assert alone.returncode == 1 and "missing required key 'task'" in alone.stdout
+    based = shell("lint", "exp.yaml", "--set", "extends=base.yaml", "--strict")
+    assert based.returncode == 1 and "exp.yaml:1:40: warning[DLS312]" in based.stdout
+    done = shell(
+        "lint", "exp.yaml", "--strict", "--set", "extends=base.yaml",
+        "--set", "training.early_stopping.patience=5",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout

@@ -319,7 +319,11 @@ def test_several_overrides_apply_in_order() -> None:
             "model.layers[5].dense.units=3",
             "override path 'model.layers[5].dense.units' does not exist past 'model.layers'",
         ),
-        ("training.epochs.x=3", "override path 'training.epochs.x' names no spec field"),
+        (
+            "training.epochs.x=3",
+            "override path 'training.epochs.x' names no spec field: 'training.epochs' is a "
+            "number, not a mapping",
+        ),
         ("0.x=1", "override path '0.x' does not exist"),
         ("[0].x=1", "override path '[0].x' is not dotted names with [index]es"),
         (
@@ -332,6 +336,45 @@ def test_bad_set_path(override: str, message: str) -> None:
     (d,) = errors(SPECS / "iris_mlp.yaml", (override,))
     assert (d.code, d.span.file, d.span.line, d.span.col) == ("DLS108", "--set", 1, 1)
     assert d.message == message
+
+
+@pytest.mark.parametrize(
+    ("written", "override", "made"),
+    [
+        ("early_stopping: 10", "training.early_stopping.min_delta=0.5", (10, 0.5)),
+        ("early_stopping: null", "training.early_stopping.patience=2", (2, 0.0)),
+        ("early_stopping: {patience: 4}", "training.early_stopping.patience=2", (2, 0.0)),
+    ],
+    ids=["a shorthand", "switched off", "the long form"],
+)
+def test_set_reaches_a_field_of_a_section_in_any_written_form(
+    tmp_path: Path, written: str, override: str, made: tuple[int, float]
+) -> None:
+    path = write(tmp_path, "a.yaml", f"{MINIMAL}training: {{epochs: 20, {written}}}\n")
+    parsed, _ = spec.load(path, [override])
+    assert parsed.training.early_stopping is not None and parsed.training.epochs == 20
+    assert (parsed.training.early_stopping.patience, parsed.training.early_stopping.min_delta) == (
+        made
+    )
+
+
+def test_set_reaches_into_the_input_shorthand(tmp_path: Path) -> None:
+    parsed, _ = spec.load(write(tmp_path, "a.yaml", MINIMAL), ["model.input.dtype=int32"])
+    assert parsed.model.input == InputSpec(shape=[4], dtype="int32")
+
+
+def test_set_extends_takes_the_place_of_the_files_own(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "description: from a\n")
+    write(tmp_path, "b.yaml", "description: from b\ntraining: {epochs: 7}\n")
+    child = write(tmp_path, "exp.yaml", "extends: a.yaml\n" + MINIMAL)
+    parsed, source_map = spec.load(child, ["extends=b.yaml", "training.epochs=3"])
+    assert (parsed.description, parsed.training.epochs) == ("from b", 3)
+    assert Path(source_map.locate(("description",)).file).name == "b.yaml"
+    plain = write(tmp_path, "plain.yaml", MINIMAL)
+    assert spec.load(plain, ["extends=[a.yaml, b.yaml]"])[0].description == "from b"
+    (d,) = errors(plain, ("extends=nowhere.yaml",))
+    assert (d.code, d.span.file, d.span.col) == ("DLS107", "--set", 9)
+    assert d.message == "cannot extend 'nowhere.yaml': no such file"
 
 
 def test_bad_set_path_through_lint() -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path as FilePath
-from typing import Any, get_args
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from dlspec.base import bare_name
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
@@ -64,10 +65,15 @@ def _drop_under(spans: dict[tuple[Any, ...], Span], path: tuple[Any, ...]) -> No
         del spans[key]
 
 
-def _read_with_bases(path: FilePath, chain: tuple[FilePath, ...]) -> document.Document:
+def _read_with_bases(
+    path: FilePath, chain: tuple[FilePath, ...], extends: str | None = None
+) -> document.Document:
+    """A spec file merged over its bases; ``extends`` is an ``extends=...`` override for it."""
     doc = document.read(path)
     if not isinstance(doc.data, dict):
         return doc  # parse() reports DLS105
+    if extends is not None:
+        _apply_override(doc, extends)  # replaces the file's own 'extends' before it is read
     bases = doc.data.get("extends")
     if bases is None:
         return doc
@@ -189,8 +195,15 @@ def _apply_override(doc: document.Document, text: str) -> None:
     elif isinstance(node, dict):
         node[last] = value_doc.data
     else:
+        inside = dotted_path(path[:-1])
         doc.diagnostics.append(
-            make("DLS108", f"override path '{dotted}' names no spec field", path_span)
+            make(
+                "DLS108",
+                f"override path '{dotted}' names no spec field: '{inside}' is "
+                f"{_kind_of(node)}, not a mapping",
+                path_span,
+                f"set '{inside}' itself, e.g. --set {inside}=...",
+            )
         )
         return
     target = tuple(path)
@@ -199,6 +212,14 @@ def _apply_override(doc: document.Document, text: str) -> None:
     doc.key_spans[target] = path_span
     for sub, span in value_doc.spans.items():
         doc.spans[target + sub] = _shift(span, value_col - 1)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "text" if isinstance(value, str) else "set"
 
 
 def _reachable(node: Any, key: Any, following: Any, path: tuple[Any, ...]) -> None:
@@ -210,7 +231,11 @@ def _reachable(node: Any, key: Any, following: Any, path: tuple[Any, ...]) -> No
     ``{kind: {arguments}}`` or ``{type: name}``, read the way validation reads it.
     """
     value = node[key]
-    if isinstance(value, str) and value == following and following in BY_KIND:
+    if value is None and isinstance(following, str):
+        node[key] = {}  # a section written as off (``early_stopping: null``) gains a field
+    elif isinstance(following, str) and (long := _long_form(path, value)) is not None:
+        node[key] = long  # ``early_stopping: 10`` is ``{patience: 10}``
+    elif isinstance(value, str) and value == following and following in BY_KIND:
         node[key] = {value: {}}  # a bare kind gains arguments
     elif isinstance(node, dict) and key in BY_KIND and key in _item_keys(node):
         if not (isinstance(value, dict) and following in value):
@@ -228,21 +253,22 @@ def _item_keys(node: dict[Any, Any]) -> list[Any]:
 
 
 @functools.cache
-def _choices() -> frozenset[tuple[str, ...]]:
-    """The spec paths of choices a bare name may stand for (``task``, ``optimizer``, ...)."""
-    found: set[tuple[str, ...]] = set()
+def _validated_fields() -> dict[tuple[str, ...], tuple[Callable[..., Any], ...]]:
+    """Spec paths (outside layers) and the functions that read their written form first."""
+    found: dict[tuple[str, ...], tuple[Callable[..., Any], ...]] = {}
 
     def visit(model: type[BaseModel], prefix: tuple[str, ...], seen: frozenset[type]) -> None:
         for name, field in model.model_fields.items():
             where = (*prefix, name)
-            if _bare(field.metadata) or _bare_inside(field.annotation):
-                found.add(where)
+            before = (*_before(field.metadata), *_before_inside(field.annotation))
+            if before:
+                found[where] = before
             for inner in _models(field.annotation):
                 if inner not in seen and not issubclass(inner, LayerSpec):
                     visit(inner, where, seen | {inner})
 
     visit(Spec, (), frozenset({Spec}))
-    return frozenset(found)
+    return found
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -252,19 +278,27 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
     return [model for arg in get_args(annotation) for model in _models(arg)]
 
 
-def _bare(metadata: Any) -> bool:
-    return any(getattr(item, "func", None) is bare_name for item in metadata)
+def _before(metadata: Any) -> tuple[Callable[..., Any], ...]:
+    return tuple(item.func for item in metadata if isinstance(item, BeforeValidator))
 
 
-def _bare_inside(annotation: Any) -> bool:
-    """Whether ``bare_name`` validates the annotation or a member of it (``X | None``)."""
-    if _bare(getattr(annotation, "__metadata__", ())):
-        return True
-    return any(_bare_inside(arg) for arg in get_args(annotation))
+def _before_inside(annotation: Any) -> tuple[Callable[..., Any], ...]:
+    """The before-validators of an annotation and of its members (``X | None``), not items'."""
+    own = _before(getattr(annotation, "__metadata__", ()))
+    members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
+    return own + tuple(f for arg in members for f in _before_inside(arg))
 
 
 def _is_choice(path: tuple[Any, ...]) -> bool:
-    return tuple(path) in _choices()
+    return bare_name in _validated_fields().get(tuple(path), ())
+
+
+def _long_form(path: tuple[Any, ...], value: Any) -> dict[Any, Any] | None:
+    """The mapping a shorthand at ``path`` stands for (``early_stopping: 10``), or None."""
+    for read in _validated_fields().get(tuple(path), ()):
+        if read is not bare_name and isinstance(written := read(value), dict):
+            return written
+    return None
 
 
 def _shift(span: Span, cols: int) -> Span:
@@ -284,14 +318,19 @@ def _shifted(diagnostic: Diagnostic, cols: int) -> Diagnostic:
 def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> document.Document:
     """Read a spec file with its ``extends`` bases merged under it and overrides applied.
 
+    ``--set extends=BASE`` (or a list) takes the place of the file's own ``extends``, a path
+    relative to the spec's folder as if written in it; the last such override wins.
+
     Raises:
         SpecError: the file cannot be read or is not YAML.
     """
-    doc = _read_with_bases(FilePath(path), ())
+    bases = [text for text in overrides if text.partition("=")[0].strip() == "extends"]
+    doc = _read_with_bases(FilePath(path), (), bases[-1] if bases else None)
     if overrides and not isinstance(doc.data, dict):
         return doc
     for text in overrides:
-        _apply_override(doc, text)
+        if text not in bases:
+            _apply_override(doc, text)
     return doc
 
 
