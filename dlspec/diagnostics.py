@@ -141,6 +141,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS326": ("schedule-conflict", "reduce_lr_on_plateau with a learning-rate schedule"),
     "DLS327": ("non-causal-body", "a next_token body in which a position sees later tokens"),
     "DLS328": ("column-mismatch", "a target or feature column the data source does not have"),
+    "DLS329": ("outside-folder", "a data or extends path that leaves the spec's folder"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

@@ -13,9 +13,10 @@ from dlspec.report import lint as findings
 BROKEN = "task: binary\nmodel:\n  input: [4]\n  layers:\n    - dens: {units: 16}\n"
 
 
-def _render(tmp_path: Path, terminal: bool) -> str:
-    path = tmp_path / "bad.yaml"
-    path.write_text(BROKEN)
+def _render(tmp_path: Path, terminal: bool, path: Path | None = None) -> str:
+    if path is None:
+        path = tmp_path / "bad.yaml"
+        path.write_text(BROKEN)
     result = lint.run([path])
     buffer = io.StringIO()
     out = Console(file=buffer, width=100, color_system=None, force_terminal=terminal)
@@ -36,3 +37,14 @@ def test_piped_output_is_the_plain_form(tmp_path: Path) -> None:
         f"{tmp_path / 'bad.yaml'}:5:7: error[DLS203]: unknown layer kind 'dens'",
         "  hint: did you mean 'dense'?",
     ]
+
+
+def test_a_base_outside_the_spec_folder_is_never_quoted(tmp_path: Path) -> None:
+    (tmp_path / "secrets.yaml").write_text("API_KEY: hunter2\n")
+    (tmp_path / "exp").mkdir()
+    spec = tmp_path / "exp" / "spec.yaml"
+    spec.write_text("extends: ../secrets.yaml\n" + BROKEN)
+    shown = _render(tmp_path, terminal=True, path=spec)
+    assert "error[DLS201]: unknown key 'API_KEY'" in shown and "warning[DLS329]" in shown
+    assert "     1 | extends: ../secrets.yaml" in shown  # the spec's own lines are quoted
+    assert "hunter2" not in shown

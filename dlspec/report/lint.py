@@ -20,14 +20,17 @@ def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
         what = "no *.yaml or *.yml files in" if path.is_dir() else "no such file or folder:"
         err.print(f"dlspec lint: {what} {path}", markup=False, highlight=False)
     shown = result.diagnostics[:MAX_SHOWN] if fmt == "text" else result.diagnostics
-    sources: dict[str, list[str] | None] = {}  # each file read once for its excerpts
+    # Each file read once for its excerpts; only files in a linted spec's folder (or below)
+    # are quoted, so a base elsewhere (DLS329) never has its lines shown.
+    folders = {path.resolve().parent for path in result.files}
+    sources: dict[str, list[str] | None] = {}
     for diagnostic in shown:
         if fmt == "json":
             out.out(diagnostic.to_json(), highlight=False)
         elif fmt == "github":
             out.out(diagnostic.to_github(), highlight=False)
         else:
-            _text(diagnostic, out, sources)
+            _text(diagnostic, out, sources, folders)
     if fmt != "text":
         return
     hidden = len(result.diagnostics) - len(shown)
@@ -42,7 +45,12 @@ def render(result: LintResult, fmt: str, out: Console, err: Console) -> None:
     err.print(summary if result.diagnostics else f"{files} file{'s' * (files != 1)} clean")
 
 
-def _text(diagnostic: Diagnostic, out: Console, sources: dict[str, list[str] | None]) -> None:
+def _text(
+    diagnostic: Diagnostic,
+    out: Console,
+    sources: dict[str, list[str] | None],
+    folders: set[Path],
+) -> None:
     if not out.is_terminal:
         out.out(diagnostic.format(), highlight=False)
         return
@@ -55,7 +63,7 @@ def _text(diagnostic: Diagnostic, out: Console, sources: dict[str, list[str] | N
     # terminal wraps them if it must, rich does not re-flow them.
     out.print(head, soft_wrap=True)
     if s.file not in sources:
-        sources[s.file] = _read_lines(s.file)
+        sources[s.file] = _read_lines(s.file) if _inside(Path(s.file), folders) else None
     lines = sources[s.file]
     line = lines[s.line - 1].rstrip() if lines and 0 < s.line <= len(lines) else None
     if line is not None:
@@ -64,6 +72,11 @@ def _text(diagnostic: Diagnostic, out: Console, sources: dict[str, list[str] | N
         out.print(Text(f"       | {' ' * (s.col - 1)}{'^' * width}", style=style), soft_wrap=True)
     if diagnostic.hint:
         out.print(Text(f"  hint: {diagnostic.hint}", style="cyan"), soft_wrap=True)
+
+
+def _inside(file: Path, folders: set[Path]) -> bool:
+    real = file.resolve()
+    return any(real.is_relative_to(folder) for folder in folders)
 
 
 def _read_lines(file: str) -> list[str] | None:

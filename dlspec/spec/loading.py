@@ -28,6 +28,8 @@ from dlspec.spec.root import Spec
 __all__ = ["load", "parse", "resolve"]
 
 
+OUTSIDE_HINT = "keep data and base specs in the spec's folder or below it"
+
 # -- extends --------------------------------------------------------------------------------
 
 
@@ -65,10 +67,22 @@ def _drop_under(spans: dict[tuple[Any, ...], Span], path: tuple[Any, ...]) -> No
         del spans[key]
 
 
+def leaves_folder(written: str, path: FilePath, folder: FilePath) -> bool:
+    """Whether a path is absolute as written, or leaves ``folder`` through ``..`` or links.
+
+    DLS329: a shared spec should not read files elsewhere.
+    """
+    return FilePath(written).is_absolute() or not path.resolve().is_relative_to(folder)
+
+
 def _read_with_bases(
     path: FilePath, chain: tuple[FilePath, ...], extends: str | None = None
 ) -> document.Document:
-    """A spec file merged over its bases; ``extends`` is an ``extends=...`` override for it."""
+    """A spec file merged over its bases; ``extends`` is an ``extends=...`` override for it.
+
+    A base outside the first spec's folder is DLS329, found here so that it is reported even
+    when the base's own content does not parse.
+    """
     doc = document.read(path)
     if not isinstance(doc.data, dict):
         return doc  # parse() reports DLS105
@@ -103,6 +117,17 @@ def _read_with_bases(
                 make("DLS107", f"cannot extend '{name}': no such file", doc.span(where))
             )
             continue
+        folder = (chain[0] if chain else path.resolve()).parent
+        if leaves_folder(name, base_path, folder):
+            doc.diagnostics.append(
+                make(
+                    "DLS329",
+                    f"'extends: {name}' reads a file outside the spec's folder ({folder})",
+                    doc.span(where),
+                    OUTSIDE_HINT,
+                    warning=True,
+                )
+            )
         try:
             base = _read_with_bases(base_path, (*chain, path.resolve()))
         except SpecError as error:

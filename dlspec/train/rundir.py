@@ -136,6 +136,9 @@ def resolved(spec: Spec, spec_file: str | Path) -> dict[str, Any]:
 def spec_text(spec: Spec, spec_file: str | Path) -> str:
     """``spec.yaml``'s text: the resolved spec as YAML, in the spec's own section order."""
     header = f"# resolved from {spec_file} by dlspec; trains again with 'dlspec train'\n"
+    if spec.data is not None and sources.SOURCES[spec.data.scheme].takes_path:
+        # Meant, not a spec from elsewhere reaching out: the run keeps reading the same file.
+        header += "# dlspec: disable=outside-folder  # dlspec made the data path absolute\n"
     return header + document.dump(resolved(spec, spec_file))
 
 

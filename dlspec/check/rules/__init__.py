@@ -17,6 +17,7 @@ from dlspec.check.rules import (
     metric_task_mismatch,
     no_op_layer,
     non_causal_body,
+    outside_folder,
     patience_too_long,
     schedule_conflict,
     shuffled_time_order,
@@ -38,6 +39,7 @@ RULES: tuple[Rule, ...] = (
     schedule_conflict.RULE,
     non_causal_body.RULE,
     column_mismatch.RULE,
+    outside_folder.RULE,
 )
 
 __all__ = ["RULES", "Context", "Rule", "apply"]
