@@ -100,6 +100,17 @@ def directives(file: str) -> Directives:
                 )
             )
             continue
+        if not named:
+            col = match.start() + 1
+            problems.append(
+                make(
+                    "DLS109",
+                    "a 'dlspec: disable' comment that names no code switches nothing off",
+                    Span(file, number, col, number, col + len(match.group(0).rstrip())),
+                    "name the codes after '=': # dlspec: disable=DLS312,no-op-layer",
+                )
+            )
+            continue
         if line[: match.start()].strip():
             lines[number] = named
         else:
