@@ -48,3 +48,24 @@ def test_a_base_outside_the_spec_folder_is_never_quoted(tmp_path: Path) -> None:
     assert "error[DLS201]: unknown key 'API_KEY'" in shown and "warning[DLS329]" in shown
     assert "     1 | extends: ../secrets.yaml" in shown  # the spec's own lines are quoted
     assert "hunter2" not in shown
+
+
+def test_values_of_a_base_outside_the_spec_folder_are_described_not_echoed(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "exp").mkdir()
+    for base in (tmp_path / "secrets.yaml", tmp_path / "exp" / "neighbour.yaml"):
+        base.write_text("seed: hunter2\noptimizer: {type: adam, learning_rate: s3cret}\n")
+    outside = tmp_path / "exp" / "outside.yaml"
+    outside.write_text("extends: ../secrets.yaml\ntask: binary\nmodel: {input: [4]}\n")
+    inside = tmp_path / "exp" / "inside.yaml"
+    inside.write_text("extends: neighbour.yaml\ntask: binary\nmodel: {input: [4]}\n")
+    said = [d.message for d in lint.run([outside]).diagnostics]
+    assert said == [
+        f"'extends: ../secrets.yaml' reads a file outside the spec's folder "
+        f"({(tmp_path / 'exp').resolve()})",
+        "expected an integer, got text",
+        "expected a number, got text",
+    ]
+    said = [d.message for d in lint.run([inside]).diagnostics]
+    assert said == ["expected an integer, got 'hunter2'", "expected a number, got 's3cret'"]

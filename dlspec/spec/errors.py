@@ -9,6 +9,7 @@ segments that only pydantic sees, and stops at the deepest value that exists.
 from __future__ import annotations
 
 import types
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
@@ -82,7 +83,20 @@ def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | N
 LONGEST_NUMBER = 20  # digits of a number echoed as it is; a longer one is described by its length
 
 
-def _describe(value: Any) -> str:
+def _inside(file: str, source_map: SourceMap) -> bool:
+    """Whether ``file`` is the spec, ``--set``, or a file in (or below) the spec's folder."""
+    if file in (source_map.doc.file, "--set"):
+        return True
+    return Path(file).resolve().is_relative_to(Path(source_map.doc.file).resolve().parent)
+
+
+def _describe_kind(value: Any) -> str:
+    if value is None or isinstance(value, bool | dict | list):
+        return _describe_value(value)
+    return "text" if isinstance(value, str) else "a number"
+
+
+def _describe_value(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -237,6 +251,9 @@ def _one(detail: ErrorDetails, source_map: SourceMap, root: type[BaseModel]) -> 
     ctx: dict[str, Any] = dict(detail.get("ctx") or {})
     span = source_map.locate(loc)
     field = loc[-1] if loc else None
+    # A value from a file outside the spec's folder (a base of 'extends', DLS329) is described
+    # by its kind only: a spec from elsewhere must not make lint print what such a file holds.
+    _describe = _describe_value if _inside(span.file, source_map) else _describe_kind
 
     if kind == "extra_forbidden":
         owner = model_at(root, loc[:-1] + ("\0",)) or _owner_of_extra(root, loc)
