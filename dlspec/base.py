@@ -7,12 +7,20 @@ it into the mapping pydantic's discriminated unions read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 # One example's shape, without the batch axis; None is a size known only at run time.
 Shape = tuple[int | None, ...]
+
+
+# Sizes and counts: positive, and within what a tensor's dimension (an int32) can hold, so a
+# 400-digit 'units' or a batch_size of 2**63 is a located error, not an overflow later.
+LARGEST_SIZE = 2**31 - 1
+PositiveInt = Annotated[int, Field(gt=0, le=LARGEST_SIZE)]
+# A random seed, as NumPy and the backends take it: 32 bits without a sign.
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 class SpecModel(BaseModel):

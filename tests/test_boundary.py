@@ -137,8 +137,11 @@ def test_a_nul_byte_is_located_where_it_is(shell, tmp_path: Path) -> None:
         ("model: {layers: [dense: " + "9" * 400 + "]}", "expected units <= 2147483647, got a "
          "400-digit number"),
         ("seed: 4294967296", "expected seed <= 4294967295, got 4294967296"),
+        # Found by tests/test_fuzz.py: each trained into a division by zero or an OverflowError.
+        ("training: {batch_size: 9223372036854775808}", "expected batch_size <= 2147483647"),
+        ("training: {epochs: 9223372036854775808}", "expected epochs <= 2147483647"),
     ],
-    ids=["400-digit units", "seed past 32 bits"],
+    ids=["400-digit units", "seed past 32 bits", "batch_size past 63 bits", "epochs past 63 bits"],
 )  # fmt: skip
 def test_numbers_too_large_to_use_are_range_errors(shell, tmp_path: Path, line: str, said: str):
     text = "task: multiclass\ndata: {source: sklearn:iris}\n" + line + "\n"

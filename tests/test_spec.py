@@ -521,3 +521,25 @@ def test_every_example_spec_parses() -> None:
     for path in sorted(SPECS.glob("*.yaml")):
         parsed, _ = spec.load(path)
         assert parsed.name
+
+
+def test_every_whole_number_in_the_spec_language_has_an_upper_bound() -> None:
+    # An unbounded count reaches NumPy or a backend as an overflow (the fuzz test found
+    # batch_size and epochs of 2**63): every integer the schema admits has a maximum.
+    from dlspec.spec import Spec
+
+    unbounded = []
+
+    def visit(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            bounds = {"maximum", "exclusiveMaximum", "const"}
+            if node.get("type") == "integer" and not bounds & set(node):
+                unbounded.append(where)
+            for key, value in node.items():
+                visit(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                visit(value, f"{where}[{index}]")
+
+    visit(Spec.model_json_schema(), "schema")
+    assert unbounded == []

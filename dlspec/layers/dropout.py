@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from dlspec.base import Shape
+from dlspec.base import Seed, Shape
 from dlspec.layers.layer import LayerSpec, Rate
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class DropoutSpec(LayerSpec):
     MAIN = "rate"
     kind: Literal["dropout"] = Field(description="Layer kind.")
     rate: Rate = Field(description="Fraction of inputs to drop, in [0, 1).")
-    seed: int | None = Field(default=None, description="Seed of the dropout mask.")
+    seed: Seed | None = Field(default=None, description="Seed of the dropout mask.")
 
     def output_shape(self, shape: Shape) -> Shape:
         """Unchanged."""

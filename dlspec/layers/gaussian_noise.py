@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from dlspec.base import Shape
+from dlspec.base import Seed, Shape
 from dlspec.layers.layer import LayerSpec
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class GaussianNoiseSpec(LayerSpec):
     MAIN = "stddev"
     kind: Literal["gaussian_noise"] = Field(description="Layer kind.")
     stddev: float = Field(gt=0, description="Standard deviation of the noise.")
-    seed: int | None = Field(default=None, description="Seed of the noise.")
+    seed: Seed | None = Field(default=None, description="Seed of the noise.")
 
     def output_shape(self, shape: Shape) -> Shape:
         """Unchanged."""

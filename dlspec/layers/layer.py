@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from dlspec.base import Params, Shape, ShapeError, SpecModel
+from dlspec.base import Params, PositiveInt, Shape, ShapeError, SpecModel
 
 if TYPE_CHECKING:
     import keras
@@ -44,10 +44,6 @@ Activation = Literal[
 
 Padding = Literal["valid", "same"]
 Rate = Annotated[float, Field(ge=0, lt=1)]
-# Sizes and counts: positive, and within what a tensor's dimension can hold (a 400-digit
-# 'units' is an error here, not an overflow in the shape and parameter arithmetic).
-LARGEST_SIZE = 2**31 - 1
-PositiveInt = Annotated[int, Field(gt=0, le=LARGEST_SIZE)]
 # An int or a [height, width] pair, as Keras's kernel_size, strides and pool_size take them.
 IntOrPair = PositiveInt | Annotated[list[PositiveInt], Field(min_length=2, max_length=2)]
 

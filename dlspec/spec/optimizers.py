@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from dlspec.base import SpecModel, bare_name
+from dlspec.base import LARGEST_SIZE, SpecModel, bare_name
 
 if TYPE_CHECKING:
     import keras
@@ -24,7 +24,7 @@ class ExponentialDecaySpec(SpecModel):
     """``lr * decay_rate ** (step / decay_steps)``: keras.optimizers.schedules.ExponentialDecay."""
 
     type: Literal["exponential_decay"] = Field(description="Schedule type.")
-    decay_steps: int = Field(gt=0, description="Steps (batches) per decay period.")
+    decay_steps: int = Field(gt=0, le=LARGEST_SIZE, description="Steps (batches) per decay period.")
     decay_rate: float = Field(gt=0, le=1, description="Factor applied each period.")
     staircase: bool = Field(default=False, description="Decay in whole periods, not smoothly.")
 
@@ -41,9 +41,11 @@ class CosineDecaySpec(SpecModel):
     """Cosine annealing to ``alpha * lr`` over ``decay_steps``: CosineDecay."""
 
     type: Literal["cosine_decay"] = Field(description="Schedule type.")
-    decay_steps: int = Field(gt=0, description="Steps (batches) to decay over.")
+    decay_steps: int = Field(gt=0, le=LARGEST_SIZE, description="Steps (batches) to decay over.")
     alpha: float = Field(default=0.0, ge=0, le=1, description="Final rate as a fraction of lr.")
-    warmup_steps: int = Field(default=0, ge=0, description="Linear warm-up steps before decay.")
+    warmup_steps: int = Field(
+        default=0, ge=0, le=LARGEST_SIZE, description="Linear warm-up steps before decay."
+    )
 
     def build(self, learning_rate: float) -> Any:
         """The Keras schedule starting at ``learning_rate``."""

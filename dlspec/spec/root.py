@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from dlspec.base import SpecModel
+from dlspec.base import Seed, SpecModel
 from dlspec.spec.optimizers import AdamSpec, OptimizerSpec
 from dlspec.spec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
 from dlspec.spec.tasks import TaskSpec
@@ -33,7 +33,7 @@ class Spec(SpecModel):
         description="Experiment name, used for the run directory; default the file's stem.",
     )
     description: str = Field(default="", description="What this experiment is about.")
-    seed: int = Field(default=42, ge=0, le=2**32 - 1, description="Seeds Python, NumPy and Keras.")
+    seed: Seed = Field(default=42, description="Seeds Python, NumPy and Keras.")
     extends: str | list[str] | None = Field(
         default=None, description="Base spec file(s) merged under this one, relative to it."
     )

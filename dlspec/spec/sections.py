@@ -8,12 +8,11 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from dlspec.base import SpecModel, bare_name
+from dlspec.base import LARGEST_SIZE, PositiveInt, SpecModel, bare_name
 from dlspec.diagnostics import did_you_mean
 from dlspec.layers import LayerItem
 from dlspec.sources import SOURCES
 
-PositiveInt = Annotated[int, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, lt=1)]
 
 DEFAULT_SAMPLES = 500  # synthetic sets
@@ -50,7 +49,7 @@ class DataSpec(SpecModel):
     scale: Literal["none", "standard", "minmax"] = Field(
         default="none", description="Feature scaling, fitted on training data only."
     )
-    target: str | int | None = Field(
+    target: str | Annotated[int, Field(ge=-LARGEST_SIZE, le=LARGEST_SIZE)] | None = Field(
         default=None, description="csv/text: the target column (name or index); default last."
     )
     features: list[str] | None = Field(
@@ -67,7 +66,7 @@ class DataSpec(SpecModel):
         default=None, ge=0, description="synthetic: standard deviation of added noise."
     )
     classes: int | None = Field(
-        default=None, ge=2, description="synthetic:blobs and spiral: number of classes."
+        default=None, ge=2, le=LARGEST_SIZE, description="synthetic:blobs and spiral: classes."
     )
     window: WindowSpec | None = Field(
         default=None, description="Turn a series into (window, horizon) supervised examples."
@@ -207,7 +206,9 @@ class EarlyStoppingSpec(SpecModel):
     ```
     """
 
-    patience: int = Field(default=10, ge=0, description="Epochs without improvement to wait.")
+    patience: int = Field(
+        default=10, ge=0, le=LARGEST_SIZE, description="Epochs without improvement to wait."
+    )
     min_delta: float = Field(default=0.0, ge=0, description="Smallest change that counts.")
     restore_best_weights: bool = Field(
         default=True, description="Keep the weights of the best epoch, not the last."
@@ -218,7 +219,9 @@ class ReduceLROnPlateauSpec(SpecModel):
     """Multiply the learning rate by ``factor`` when validation loss stalls."""
 
     factor: float = Field(default=0.5, gt=0, lt=1, description="Factor applied to the rate.")
-    patience: int = Field(default=5, ge=0, description="Epochs without improvement to wait.")
+    patience: int = Field(
+        default=5, ge=0, le=LARGEST_SIZE, description="Epochs without improvement to wait."
+    )
     min_lr: float = Field(default=0.0, ge=0, description="Lower bound on the rate.")
 
 
@@ -283,7 +286,7 @@ class KFoldSpec(_Scheme):
     """
 
     type: Literal["kfold"] = Field(description="Validation scheme.")
-    folds: int = Field(default=5, ge=2, description="Number of folds, at least 2.")
+    folds: int = Field(default=5, ge=2, le=LARGEST_SIZE, description="Number of folds, at least 2.")
 
 
 class TimeSeriesSpec(_Scheme):
@@ -297,9 +300,16 @@ class TimeSeriesSpec(_Scheme):
     in_time_order: ClassVar[bool] = True
 
     type: Literal["time_series"] = Field(description="Validation scheme.")
-    splits: int = Field(default=5, ge=2, description="Number of expanding-window splits.")
+    splits: int = Field(
+        default=5, ge=2, le=LARGEST_SIZE, description="Number of expanding-window splits."
+    )
     shuffle: bool = Field(default=False, description="Must stay false: time order is kept.")
-    gap: int = Field(default=0, ge=0, description="Examples skipped between train and validation.")
+    gap: int = Field(
+        default=0,
+        ge=0,
+        le=LARGEST_SIZE,
+        description="Examples skipped between training and validation rows.",
+    )
 
 
 ValidationSpec = Annotated[

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from dlspec.base import SpecModel, bare_name
+from dlspec.base import LARGEST_SIZE, SpecModel, bare_name
 from dlspec.layers.layer import Activation
 
 Loss = Literal[
@@ -175,7 +175,7 @@ class RegressionTask(_Task):
     type: Literal["regression"] = Field(description="Task type.")
     loss: Loss = Field(default="mse", description="Loss: mse (default), mae or huber.")
     outputs: int | None = Field(
-        default=None, gt=0, description="Head width when the data does not tell it."
+        default=None, gt=0, le=LARGEST_SIZE, description="Head width if the data does not tell it."
     )
 
 
@@ -217,7 +217,7 @@ class MulticlassTask(_Task):
         "categorical_crossentropy (one-hot labels).",
     )
     classes: int | None = Field(
-        default=None, ge=2, description="Number of classes when the data does not tell it."
+        default=None, ge=2, le=LARGEST_SIZE, description="Classes when the data does not tell it."
     )
 
 
@@ -235,7 +235,7 @@ class NextTokenTask(_Task):
         description="Loss: sparse_categorical_crossentropy.",
     )
     vocabulary: int | None = Field(
-        default=None, ge=2, description="Vocabulary size when the data does not tell it."
+        default=None, ge=2, le=LARGEST_SIZE, description="Vocabulary if the data does not tell it."
     )
 
 
