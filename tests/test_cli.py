@@ -111,6 +111,7 @@ def test_summary_json_shape() -> None:
     assert data["layers"][-1] == {
         "name": "head",
         "kind": "dense",
+        "inputs": ["dropout_1"],
         "output_shape": [3],
         "params": 51,
     }

@@ -41,6 +41,9 @@ BASE = {"task": "binary", "model": {"input": [4], "layers": []}}
         {"residual": {"layers": [{"dense": 4}], "activation": "relu"}},
         {"bidirectional": {"layer": {"lstm": 4}}},
         {"positional_encoding": "learned"},
+        {"dense": 8, "from": "input"},
+        {"add": None, "from": ["input", "dense_1"], "name": "joined"},
+        {"concatenate": {"axis": -1, "from": ["a", "b"]}},
     ],
 )
 def test_written_layer_forms_are_valid(validator, layer) -> None:
@@ -54,6 +57,7 @@ def test_written_layer_forms_are_valid(validator, layer) -> None:
         {"model": {"layers": [{"dens": 8}]}},
         {"model": {"layers": [{"dense": {"units": 8, "activaton": "relu"}}]}},
         {"model": {"layers": [{"dense": 8, "dropout": 0.1}]}},
+        {"model": {"layers": [{"dense": 8, "from": []}]}},
         {"optimizer": "adm"},
         {"training": {"epochs": 0}},
         {"unknown": 1},

@@ -7,7 +7,7 @@ diagnostics); ``lint`` wraps resolve, parse and run for one file; ``analyse`` ra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dlspec import spec as spec_module
@@ -31,11 +31,22 @@ class Inference:
     layers: list[LayerInfo]
     data: DataInfo
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: str = shapes.INPUT  # the output the head takes: model.output, or the last layer's
 
     @property
     def complete(self) -> bool:
         """True when every layer and the head were inferred (no shape errors)."""
         return bool(self.layers) and self.layers[-1].name == "head" and self.layers[-1].spec is None
+
+    @property
+    def graph(self) -> bool:
+        """Whether any layer (or the head) takes another output than the one just before it."""
+        previous = shapes.INPUT
+        for row in self.layers:
+            if row.inputs != (previous,):
+                return True
+            previous = row.name
+        return False
 
     @property
     def params(self) -> Params:
@@ -95,17 +106,20 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
     shape, dtype, found = _input(spec, data, source_map)
     diagnostics += found
     rows: list[LayerInfo] = []
+    taken = shapes.INPUT
     if shape is not None:
         state = shapes.Walk(source_map, data)
         rows, body = shapes.walk(list(spec.model.layers), shape, dtype, state, ("model", "layers"))
         diagnostics += state.diagnostics
         if body is not None:
-            head, found = tasks.head(spec, body, data, source_map)
+            taken, found = shapes.output(spec.model.output, rows, state)
+            diagnostics += found + shapes.unused(rows, taken, source_map)
+            head, found = tasks.head(spec, state.outputs[taken], data, source_map)
             diagnostics += found
             if head is not None:
-                rows.append(head)
+                rows.append(replace(head, inputs=(taken,)))
     diagnostics += rules.apply(rules.Context(spec, data, source_map, rows))
-    return Inference(shape, dtype, rows, data, sort(diagnostics))
+    return Inference(shape, dtype, rows, data, sort(diagnostics), taken)
 
 
 def lint(

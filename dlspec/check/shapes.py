@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dlspec.base import Params, Shape, ShapeError
-from dlspec.diagnostics import Diagnostic, make
+from dlspec.diagnostics import Diagnostic, Span, did_you_mean, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
 from dlspec.sources import DataInfo
 from dlspec.spec.document import SourceMap
 
 # Names dlspec gives the layers it adds around the spec's body.
-RESERVED_NAMES = ("input", "head")
+INPUT = "input"
+RESERVED_NAMES = (INPUT, "head")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class LayerInfo:
     spec: LayerSpec | None  # resolved (defaults from the data filled in); None for the head
     path: tuple[Any, ...]  # where the item stands in the YAML
     children: list[LayerInfo] = field(default_factory=list)
+    inputs: tuple[str, ...] = ()  # the outputs it takes: 'input', earlier layers (by name)
 
 
 @dataclass
@@ -38,6 +40,16 @@ class Walk:
     counters: dict[str, int] = field(default_factory=dict)
     names: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     block: str | None = None  # the enclosing block's name, inside a residual body
+    # Every output inferred so far, by name ('input' first), and the last item's name.
+    outputs: dict[str, Shape] = field(default_factory=dict)
+    last: str = INPUT
+
+    def from_span(self, path: tuple[Any, ...], kind: str, index: int | None = None) -> Span:
+        """Where an item's ``from`` is written (beside its kind, or among its arguments)."""
+        for where in ((*path, "from"), (*path, kind, "from")):
+            if self.source_map.walk(where)[1]:
+                return self.source_map.locate(where if index is None else (*where, index))
+        return self.source_map.locate((*path, kind))
 
     def name(self, layer: LayerSpec, path: tuple[Any, ...]) -> str:
         """The Keras layer name: the spec's own, else the kind with a counter.
@@ -90,45 +102,175 @@ def walk(
 ) -> tuple[list[LayerInfo], Shape | None]:
     """Infer every layer in turn; stop at the first that cannot take its input.
 
-    Returns the rows inferred and the final shape (None after an error).
+    An item takes the previous item's output (the first takes the input), or the outputs its
+    ``from`` names: earlier layers of the list or ``input`` (a graph; not inside a block).
+    ``walk_state.outputs`` holds every output inferred, by name.
+
+    Returns the rows inferred and the last item's shape (None after an error).
     """
     rows: list[LayerInfo] = []
+    walk_state.outputs[INPUT] = shape
+    dtypes = {INPUT: dtype}
+    planned = _planned_names(layers) if walk_state.block is None else {}
     for index, layer in enumerate(layers):
         path = (*prefix, index)
         kind = kind_of(type(layer))
         layer = resolve(layer, walk_state.data)
         name = walk_state.name(layer, path)
+        sources = _sources(layer, index, path, kind, planned, walk_state)
+        if sources is None:
+            return rows, None
+        shapes = [walk_state.outputs[source] for source in sources]
         try:
-            if isinstance(layer, EmbeddingSpec) and dtype != "int32":
-                raise ShapeError(
-                    f"embedding needs integer token ids, got {dtype} input",
-                    "give model.input 'dtype: int32' and put the embedding first",
-                    code="DLS304",
-                )
-            params = layer.params(shape)
-            out = layer.output_shape(shape)
+            out, params = _infer(layer, kind, shapes, [dtypes[source] for source in sources])
         except ShapeError as error:
-            where = f"layers[{index}] ({kind})"
-            if error.message.startswith(f"{kind} ") and not error.at:
-                message = where + error.message[len(kind) :]
-            else:
-                message = f"{where}: {error.message}"
-            walk_state.diagnostics.append(
-                make(
-                    error.code,
-                    message,
-                    walk_state.source_map.locate((*path, kind, *error.at)),
-                    error.hint,
-                )
-            )
+            walk_state.diagnostics.append(_located(error, index, path, kind, walk_state))
             return rows, None
         children: list[LayerInfo] = []
         if isinstance(layer, ResidualSpec):
             body = _child(walk_state, name)
-            children, _ = walk(layer.sublayers(), shape, dtype, body, (*path, kind, "layers"))
-        rows.append(LayerInfo(name, kind, out, params, layer, path, children))
-        shape, dtype = out, "float32"
-    return rows, shape
+            children, _ = walk(
+                layer.sublayers(), shapes[0], dtypes[sources[0]], body, (*path, kind, "layers")
+            )
+        rows.append(LayerInfo(name, kind, out, params, layer, path, children, tuple(sources)))
+        walk_state.outputs[name], dtypes[name], walk_state.last = out, "float32", name
+    return rows, walk_state.outputs[walk_state.last]
+
+
+def _planned_names(layers: list[LayerSpec]) -> dict[str, int]:
+    """The name each top-level item will have, with its index (to tell 'later' from 'none')."""
+    counters: dict[str, int] = {}
+    planned: dict[str, int] = {}
+    for index, layer in enumerate(layers):
+        kind = kind_of(type(layer))
+        counters[kind] = counters.get(kind, 0) + 1
+        planned.setdefault(layer.name or f"{kind}_{counters[kind]}", index)
+    return planned
+
+
+def _sources(
+    layer: LayerSpec,
+    index: int,
+    path: tuple[Any, ...],
+    kind: str,
+    planned: dict[str, int],
+    walk_state: Walk,
+) -> list[str] | None:
+    """The outputs an item takes, or None after reporting a name that is not there (DLS330)."""
+    if layer.from_ is None:
+        return [walk_state.last]
+    if walk_state.block is not None:
+        walk_state.diagnostics.append(
+            make(
+                "DLS330",
+                f"'from' inside the body of '{walk_state.block}': a block's body is a chain",
+                walk_state.from_span(path, kind),
+                "move the branch out of the block and join it with add or concatenate",
+            )
+        )
+        return None
+    for position, source in enumerate(layer.from_):
+        if source in walk_state.outputs:
+            continue
+        later = planned.get(source)
+        if later == index:
+            message = f"'from' names '{source}', this item's own output"
+        elif later is not None:
+            line = walk_state.source_map.locate((*path[:-1], later)).line
+            message = f"'from' names '{source}', the output of a later item (line {line})"
+        else:
+            message = f"'from' names '{source}', which is no layer or input of this model"
+        known = [name for name in walk_state.outputs if name != source]
+        hint = (
+            "an item takes the outputs of the items before it (or 'input'): move it, or name "
+            "an earlier one"
+            if later is not None
+            else did_you_mean(source, known) or "the model's outputs so far: " + ", ".join(known)
+        )
+        walk_state.diagnostics.append(
+            make("DLS330", message, walk_state.from_span(path, kind, position), hint)
+        )
+        return None
+    return list(layer.from_)
+
+
+def _infer(
+    layer: LayerSpec, kind: str, shapes: list[Shape], dtypes: list[str]
+) -> tuple[Shape, Params]:
+    """One item's output shape and parameters, from its inputs' shapes and dtypes."""
+    if layer.MERGES:
+        if len(shapes) < 2:
+            raise ShapeError(
+                f"{kind} merges two or more inputs, and it takes one here",
+                "name them with 'from: [dense_1, dense_2]'",
+                code="DLS331",
+                at=("from",),
+            )
+        return layer.merged_shape(shapes), Params()  # type: ignore[attr-defined]
+    if len(shapes) > 1:
+        raise ShapeError(
+            f"{kind} takes one input, and 'from' names {len(shapes)}",
+            "join them first with add, concatenate or multiply, and take that",
+            code="DLS331",
+            at=("from",),
+        )
+    if isinstance(layer, EmbeddingSpec) and dtypes[0] != "int32":
+        raise ShapeError(
+            f"embedding needs integer token ids, got {dtypes[0]} input",
+            "give model.input 'dtype: int32' and put the embedding first",
+            code="DLS304",
+        )
+    return layer.output_shape(shapes[0]), layer.params(shapes[0])
+
+
+def _located(
+    error: ShapeError, index: int, path: tuple[Any, ...], kind: str, state: Walk
+) -> Diagnostic:
+    """A shape error as a diagnostic at the item (at its ``from`` for a count of inputs)."""
+    where = f"layers[{index}] ({kind})"
+    if (error.message.startswith(f"{kind} ") and not error.at) or error.at == ("from",):
+        message = where + error.message[len(kind) :]
+    else:
+        message = f"{where}: {error.message}"
+    if error.at == ("from",):
+        span = state.from_span(path, kind)
+    else:
+        span = state.source_map.locate((*path, kind, *error.at))
+    return make(error.code, message, span, error.hint)
+
+
+def output(
+    spec_output: str | None, rows: list[LayerInfo], walk_state: Walk
+) -> tuple[str, list[Diagnostic]]:
+    """The name of the output the head takes: ``model.output``, or the last item's."""
+    if spec_output is None or spec_output in walk_state.outputs:
+        return spec_output or walk_state.last, []
+    known = [row.name for row in rows]
+    return walk_state.last, [
+        make(
+            "DLS330",
+            f"model.output names '{spec_output}', which is no layer of this model",
+            walk_state.source_map.locate(("model", "output")),
+            did_you_mean(spec_output, known) or "its layers: " + ", ".join(known),
+        )
+    ]
+
+
+def unused(rows: list[LayerInfo], taken_by_head: str, source_map: SourceMap) -> list[Diagnostic]:
+    """DLS332: layers whose output no later item takes and the head does not either."""
+    taken = {taken_by_head} | {source for row in rows for source in row.inputs}
+    return [
+        make(
+            "DLS332",
+            f"the output of '{row.name}' goes nowhere: no layer takes it and the head takes "
+            f"'{taken_by_head}'",
+            source_map.locate_key((*row.path, row.kind)),
+            "take it with 'from', make it model.output, or remove the layer",
+            warning=True,
+        )
+        for row in rows
+        if row.name not in taken
+    ]
 
 
 def _child(parent: Walk, block: str) -> Walk:

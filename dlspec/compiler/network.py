@@ -15,6 +15,7 @@ import keras
 
 from dlspec import check
 from dlspec.check import Inference
+from dlspec.check.shapes import INPUT
 from dlspec.compiler.heads import compile, head
 from dlspec.diagnostics import SpecError, has_errors
 from dlspec.spec import Spec
@@ -30,8 +31,9 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
             (a source whose classes are known once the data loads); ignored otherwise.
 
     Returns:
-        A functional model named after the spec: ``Input(name="input")``, each body layer,
-        then ``Dense(units, task activation, name="head")``.
+        A functional model named after the spec: ``Input(name="input")``, each body layer on
+        the outputs it takes (the one before it, or those its ``from`` names), then
+        ``Dense(units, task activation, name="head")`` on ``model.output`` (the last layer).
 
     Raises:
         SpecError: the inference holds errors.
@@ -57,11 +59,14 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
             f"{spec.name}: the head's width is known only once the data loads; pass head_units"
         )
     inputs = keras.Input(shape=inference.input_shape, dtype=inference.input_dtype, name="input")
-    x = inputs
+    # Each layer takes the outputs static inference found for it: the one before it, or those
+    # its 'from' names (a merge takes them as a list).
+    tensors = {INPUT: inputs}
     for row in body:
         assert row.spec is not None
-        x = row.spec.build(row.name)(x)
-    outputs = head(spec.task, units)(x)
+        taken = [tensors[name] for name in row.inputs]
+        tensors[row.name] = row.spec.build(row.name)(taken if row.spec.MERGES else taken[0])
+    outputs = head(spec.task, units)(tensors[inference.output])
     return keras.Model(inputs, outputs, name=spec.name)
 
 

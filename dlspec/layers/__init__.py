@@ -13,10 +13,12 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from dlspec.layers.activation import ActivationSpec
+from dlspec.layers.add import AddSpec
 from dlspec.layers.average_pooling1d import AveragePooling1DSpec
 from dlspec.layers.average_pooling2d import AveragePooling2DSpec
 from dlspec.layers.batch_normalization import BatchNormalizationSpec
 from dlspec.layers.bidirectional import BidirectionalSpec
+from dlspec.layers.concatenate import ConcatenateSpec
 from dlspec.layers.conv1d import Conv1DSpec
 from dlspec.layers.conv2d import Conv2DSpec
 from dlspec.layers.dense import DenseSpec
@@ -35,6 +37,7 @@ from dlspec.layers.lstm import LSTMSpec
 from dlspec.layers.max_pooling1d import MaxPooling1DSpec
 from dlspec.layers.max_pooling2d import MaxPooling2DSpec
 from dlspec.layers.multi_head_attention import MultiHeadAttentionSpec
+from dlspec.layers.multiply import MultiplySpec
 from dlspec.layers.positional_encoding import PositionalEncodingSpec
 from dlspec.layers.reshape import ReshapeSpec
 from dlspec.layers.residual import ResidualSpec
@@ -74,6 +77,10 @@ LAYERS: list[type[LayerSpec]] = [
     TransformerBlockSpec,
     # blocks
     ResidualSpec,
+    # graphs: merges of the outputs that 'from' names
+    AddSpec,
+    ConcatenateSpec,
+    MultiplySpec,
 ]
 
 
@@ -83,6 +90,8 @@ def kind_of(cls: type[LayerSpec]) -> str:
 
 
 BY_KIND: dict[str, type[LayerSpec]] = {kind_of(cls): cls for cls in LAYERS}
+# Keys a layer item may carry beside its kind: ``- dense: 8`` with ``name:`` and ``from:``.
+ITEM_KEYS = ("name", "from")
 RECURRENT_KINDS = ("simple_rnn", "gru", "lstm")
 
 
@@ -111,9 +120,9 @@ def normalize(value: Any) -> Any:
             # pydantic formats the template with ctx and has no brace escape: pass them in.
             {"args": "{arguments}", "got": _describe(value)},
         )
-    keys = [k for k in value if k != "name"]
+    keys = [k for k in value if k not in ITEM_KEYS]
     if len(keys) != 1:
-        found = ", ".join(f"'{k}'" for k in keys) or "only 'name'"
+        found = ", ".join(f"'{k}'" for k in keys) or "only " + " and ".join(f"'{k}'" for k in value)
         raise PydanticCustomError(
             "layer_item",
             "expected exactly one layer kind in this item, got {found}",
@@ -140,8 +149,9 @@ def normalize(value: Any) -> Any:
                 {"kind": kind},
             )
         normalized = parsed
-    if "name" in value:
-        normalized["name"] = value["name"]
+    for key in ITEM_KEYS:
+        if key in value:
+            normalized[key] = value[key]
     normalized["kind"] = kind
     return normalized
 
@@ -174,8 +184,9 @@ def written(value: Any) -> Any:
         return [written(item) for item in value]
     if isinstance(value, dict):
         if isinstance(value.get("kind"), str) and value["kind"] in BY_KIND:
-            args = {k: written(v) for k, v in value.items() if k != "kind"}
-            return {value["kind"]: args}
+            args = {k: written(v) for k, v in value.items() if k not in ("kind", "from")}
+            taken = {"from": value["from"]} if "from" in value else {}  # beside the kind
+            return {value["kind"]: args, **taken}
         return {k: written(v) for k, v in value.items()}
     return value
 
@@ -206,4 +217,13 @@ RecurrentItem = Annotated[
 BidirectionalSpec.model_rebuild(_types_namespace={"RecurrentItem": RecurrentItem})
 ResidualSpec.model_rebuild(_types_namespace={"LayerItem": LayerItem})
 
-__all__ = ["BY_KIND", "LAYERS", "LayerItem", "LayerSpec", "RecurrentItem", "kind_of", "normalize"]
+__all__ = [
+    "BY_KIND",
+    "ITEM_KEYS",
+    "LAYERS",
+    "LayerItem",
+    "LayerSpec",
+    "RecurrentItem",
+    "kind_of",
+    "normalize",
+]

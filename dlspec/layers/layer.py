@@ -6,7 +6,7 @@ import functools
 import math
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from dlspec.base import Params, PositiveInt, Shape, ShapeError, SpecModel
 
@@ -48,6 +48,15 @@ Rate = Annotated[float, Field(ge=0, lt=1)]
 IntOrPair = PositiveInt | Annotated[list[PositiveInt], Field(min_length=2, max_length=2)]
 
 
+NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.\-]*$"
+LayerName = Annotated[str, Field(pattern=NAME_PATTERN)]
+
+
+def _one_or_many(value: Any) -> Any:
+    """``from: dense_1`` is ``from: [dense_1]``."""
+    return [value] if isinstance(value, str) else value
+
+
 def pair(value: int | list[int]) -> tuple[int, int]:
     """Normalise an int-or-pair argument to a (height, width) tuple."""
     if isinstance(value, int):
@@ -63,11 +72,24 @@ class LayerSpec(SpecModel):
     """
 
     MAIN: ClassVar[str | None] = None
+    # How many inputs the kind takes: one (most), or two and more (a merge: add, concatenate).
+    MERGES: ClassVar[bool] = False
+
+    # serialize_by_alias: a dumped item says 'from', as users write it ('from' is a keyword).
+    model_config = ConfigDict(serialize_by_alias=True)
 
     name: str | None = Field(
         default=None,
-        pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$",
+        pattern=NAME_PATTERN,
         description="Keras layer name; by default the kind with a counter (dense_1, dense_2).",
+    )
+    from_: Annotated[list[LayerName], Field(min_length=1), BeforeValidator(_one_or_many)] | None = (
+        Field(
+            default=None,
+            alias="from",
+            description="The layers (or 'input') whose outputs this item takes; by default the "
+            "item before it. Two or more for a merge (add, concatenate, multiply).",
+        )
     )
 
     def output_shape(self, shape: Shape) -> Shape:

@@ -107,7 +107,9 @@ def compare(inference: Inference, model: keras.Model) -> KerasView:
 
 
 def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[str, Any]:
-    """``{"layers": [{"name", "kind", "output_shape", "params"}, ...], "total_params", ...}``.
+    """``{"layers": [{"name", "kind", "inputs", "output_shape", "params"}, ...], ...}``.
+
+    ``inputs`` names the outputs a layer takes (``input``, or earlier layers by name).
 
     With ``keras_view`` each layer also has ``"keras_output_shape"`` and ``"keras_params"``
     (null where the model has no such layer), and the whole ``"keras_total_params"``.
@@ -118,6 +120,7 @@ def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[s
         item: dict[str, Any] = {
             "name": row.name,
             "kind": row.kind,
+            "inputs": list(row.inputs),
             "output_shape": list(row.output_shape),
             "params": row.params.total,
         }
@@ -142,6 +145,8 @@ def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[s
 def table(inference: Inference, title: str, keras_view: KerasView | None = None) -> Table:
     """Layer, kind, output shape and parameters, with totals in the footer.
 
+    A graph (a layer with ``from``, or a ``model.output``) also shows what each layer takes.
+
     With ``keras_view``, Keras's output shape and count follow the static ones, and a "keras"
     column says ``ok`` where they agree and ``DIFFERS`` where they do not.
     """
@@ -152,6 +157,9 @@ def table(inference: Inference, title: str, keras_view: KerasView | None = None)
     # beside Keras's columns there is no room for that, so names fold there.
     out.add_column("layer", footer="total", no_wrap=keras_view is None, overflow="fold")
     out.add_column("kind", footer=f"input {shape}", overflow="fold")
+    graph = inference.graph  # a graph shows what each layer takes; a chain needs no column
+    if graph:
+        out.add_column("from", overflow="fold")
     out.add_column("output shape", no_wrap=keras_view is not None)
     out.add_column("params", justify="right", footer=f"{params.total:,}")
     if keras_view is not None:
@@ -164,6 +172,7 @@ def table(inference: Inference, title: str, keras_view: KerasView | None = None)
         cells = [
             prefix + row.name,
             row.kind,
+            *([", ".join(row.inputs)] if graph else []),
             format_shape(row.output_shape),
             f"{row.params.total:,}",
         ]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from dlspec.diagnostics import Diagnostic, did_you_mean, make
+from dlspec.layers import ITEM_KEYS
 from dlspec.spec.document import SourceMap
 
 # -- which model a loc ends in, for field names and ranges ---------------------------------------
@@ -188,8 +189,8 @@ def _where(loc: tuple[Any, ...], source_map: SourceMap) -> str:
     layers = ("layers", "layer")
     # A layer item itself (``- dense: ...``), named by its one kind.
     if len(path) >= 2 and isinstance(path[-1], int) and path[-2] in layers:
-        if isinstance(node, dict) and len([k for k in node if k != "name"]) == 1:
-            return f"{next(k for k in node if k != 'name')} layer"
+        if isinstance(node, dict) and len([k for k in node if k not in ITEM_KEYS]) == 1:
+            return f"{next(k for k in node if k not in ITEM_KEYS)} layer"
     # A layer's arguments, however written: a mapping, a shorthand value, or nothing.
     if len(path) >= 2 and isinstance(path[-1], str):
         if isinstance(path[-2], int) or path[-2] in layers:
@@ -406,7 +407,7 @@ def _tag_error(
     is_layer = ctx.get("discriminator") == "'kind'"
     if is_layer:
         if isinstance(node, dict):
-            key = next((k for k in node if k != "name"), None)
+            key = next((k for k in node if k not in ITEM_KEYS), None)
             span = source_map.doc.key_span((*path, key))
         else:
             span = source_map.doc.span(path)

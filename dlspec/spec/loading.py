@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from dlspec.base import bare_name
 from dlspec.diagnostics import Diagnostic, Span, SpecError, has_errors, make
-from dlspec.layers import BY_KIND, arguments
+from dlspec.layers import BY_KIND, ITEM_KEYS, arguments
 from dlspec.layers.layer import LayerSpec
 from dlspec.spec import document
 from dlspec.spec.document import SourceMap
@@ -272,8 +272,8 @@ def _reachable(node: Any, key: Any, following: Any, path: tuple[Any, ...]) -> No
 
 
 def _item_keys(node: dict[Any, Any]) -> list[Any]:
-    """The kind key of a layer item (a mapping of one kind, and maybe ``name``)."""
-    keys = [k for k in node if k != "name"]
+    """The kind key of a layer item (a mapping of one kind, and maybe ``name`` and ``from``)."""
+    keys = [k for k in node if k not in ITEM_KEYS]
     return keys if len(keys) == 1 else []
 
 

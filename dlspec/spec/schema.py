@@ -42,6 +42,13 @@ def _item_schema(kinds: list[str], defs: dict[str, Any]) -> dict[str, Any]:
                 "properties": {
                     kind: {"anyOf": choices} if len(choices) > 1 else args,
                     "name": {"type": "string", "description": "Keras layer name."},
+                    "from": {
+                        "anyOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        ],
+                        "description": "The layers (or 'input') whose outputs this item takes.",
+                    },
                 },
                 "required": [kind],
                 "additionalProperties": False,

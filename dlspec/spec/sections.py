@@ -71,9 +71,10 @@ class DataSpec(SpecModel):
     window: WindowSpec | None = Field(
         default=None, description="Turn a series into (window, horizon) supervised examples."
     )
-    max_tokens: PositiveInt | None = Field(
+    max_tokens: Annotated[int, Field(ge=3, le=LARGEST_SIZE)] | None = Field(
         default=None,
-        description=f"text, keras:imdb|reuters: vocabulary size (default {DEFAULT_MAX_TOKENS}).",
+        description=f"text, keras:imdb|reuters: vocabulary size (default {DEFAULT_MAX_TOKENS}), "
+        "at least 3: padding, the unknown token and one word.",
     )
     sequence_length: PositiveInt | None = Field(
         default=None,
@@ -190,6 +191,11 @@ class ModelSpec(SpecModel):
     )
     layers: list[LayerItem] = Field(
         default_factory=list, description="The body, first layer first; empty for one neuron."
+    )
+    output: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$",
+        description="The layer whose output the task's head takes; by default the last one.",
     )
 
 

@@ -69,6 +69,23 @@ model:
     - global_average_pooling1d
     - dense: {units: 4, activation: relu}
 """,
+    "graph-kinds": """
+task: {type: binary}
+model:
+  input: [6]
+  output: joined
+  layers:
+    - dense: {units: 4, activation: relu, name: deep}
+    - dense: {units: 4, activation: sigmoid, name: gate}
+      from: input
+    - multiply:
+      from: [deep, gate]
+    - add:
+      from: [multiply_1, deep]
+    - concatenate:
+      from: [add_1, input]
+      name: joined
+""",
     "pooled-kinds": """
 task: {type: regression, outputs: 2}
 model:

@@ -135,3 +135,19 @@ def test_a_head_known_only_at_load_cannot_be_compared(tmp_path):
     result = runner.invoke(app, ["summary", str(path), "--keras"])
     assert result.exit_code == 1
     assert "known only once the data loads" in result.output
+
+
+def test_a_graph_builds_as_inferred_with_each_layer_on_what_it_takes(shell, tmp_path):
+    (tmp_path / "graph.yaml").write_text(
+        "task: multiclass\ndata: {source: sklearn:iris}\nmodel:\n  layers:\n"
+        "    - dense: {units: 16, name: deep}\n    - dense: 8\n      from: input\n"
+        "    - concatenate:\n      from: [deep, dense_2]\n    - dense: 16\n"
+        "    - add:\n      from: [deep, dense_3]\n"
+    )
+    done = shell("summary", "graph.yaml", "--keras", "--json").ok()
+    data = done.json()
+    assert data["keras_differences"] == [] and data["keras_total_params"] == data["total_params"]
+    assert [layer["inputs"] for layer in data["layers"]] == [
+        ["input"], ["input"], ["deep", "dense_2"], ["concatenate_1"], ["deep", "dense_3"],
+        ["add_1"],
+    ]  # fmt: skip

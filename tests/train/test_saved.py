@@ -195,3 +195,36 @@ def test_loading_refuses_code_even_past_the_run_check(tmp_path: Path) -> None:
     model.save(tmp_path / "model.keras")
     with pytest.raises(ValueError, match="arbitrary code execution"):
         saving.load(tmp_path / "model.keras")
+
+
+GRAPH = """\
+name: iris-wide-and-deep
+data: {source: sklearn:iris, scale: standard}
+task: multiclass
+model:
+  layers:
+    - dense: {units: 16, activation: relu, name: deep}
+    - dense: {units: 16, activation: relu}
+    - add:
+      from: [deep, dense_2]
+    - dense: {units: 4, name: wide}
+      from: input
+    - concatenate:
+      from: [add_1, wide]
+training: {epochs: 2, batch_size: 16}
+"""
+
+
+def test_a_graph_run_evaluates_and_predicts_in_new_processes(shell, tmp_path: Path) -> None:
+    (tmp_path / "graph.yaml").write_text(GRAPH)
+    run = trained(shell, "graph.yaml")
+    stored = (run / "spec.yaml").read_text()
+    assert "from:\n    - deep\n    - dense_2" in stored  # written beside the kind, as users do
+    assert shell("lint", run / "spec.yaml", "--strict").returncode == 0
+    rows = tmp_path / "rows.csv"
+    names = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)"
+    rows.write_text(f"{names}\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n")
+    scored, done = shell.together(["evaluate", run, "--json"], ["predict", run, rows])
+    check_evaluate_repeats_the_test_scores(scored, run)
+    header, *predicted = list(csv.reader(io.StringIO(done.ok().stdout)))
+    assert header[-1] == "predicted" and len(predicted) == 2
