@@ -56,6 +56,7 @@ WORDS = [
     "images:nowhere", "keras:mnist", "adam", "sgd", "rmsprop", "adagrad", "kfold", "holdout",
     "time_series", "relu", "softmax", "tanh", "same", "valid", "causal", "mse", "accuracy",
     "int32", "float32", "units", "rate", "patience", "epochs", "", "..", "/etc/passwd",
+    "from", "input", "output", "dense_1", "lstm_1", "conv2d_1", "name",
 ]  # fmt: skip
 NUMBERS = [0, 1, 2, 3, -1, 7, 64, 0.5, -0.5, 1e-9, 1e9, 2**31 - 1, 2**31, 2**63, math.inf, math.nan]
 
