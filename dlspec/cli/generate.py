@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlspec.cli.app import RunBackendOption, app, fail, out, use_run_backend, verified
+from dlspec.cli.app import RunBackendOption, app, err, fail, out, use_run_backend, verified
 from dlspec.diagnostics import SpecError
 
 
@@ -26,6 +26,14 @@ def generate(
             "flattens it.",
         ),
     ] = 1.0,
+    top_k: Annotated[
+        int | None,
+        typer.Option(
+            "--top-k",
+            min=1,
+            help="Draw only from the K likeliest tokens at each step (default: all).",
+        ),
+    ] = None,
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many texts.")] = 1,
     seed: Annotated[
         int | None, typer.Option(help="Sampling seed (default: the run's seed).")
@@ -35,8 +43,9 @@ def generate(
     """Generate text by sampling from a next_token run, one token at a time.
 
     Each step feeds the text so far to the model and draws the next token from its predicted
-    distribution, rescaled by the temperature. Exit status: 0 generated, 1 the run cannot
-    generate (not a run, damaged or edited, not a next_token model), 2 usage error.
+    distribution, rescaled by the temperature (and cut to the K likeliest with --top-k). Prompt
+    words outside the run's vocabulary are named in a warning. Exit status: 0 generated, 1 the
+    run cannot generate (not a run, damaged or edited, not a next_token model), 2 usage error.
     """
     import sys
     from contextlib import redirect_stdout
@@ -48,7 +57,14 @@ def generate(
     with redirect_stdout(sys.stderr):
         try:
             texts = generating.from_run(
-                run, prompt, length=length, temperature=temperature, seed=seed, count=count
+                run,
+                prompt,
+                length=length,
+                temperature=temperature,
+                seed=seed,
+                count=count,
+                top_k=top_k,
+                warn=lambda line: err.print(line, markup=False, highlight=False),
             )
         except SpecError as error:
             raise fail(error.diagnostics) from None

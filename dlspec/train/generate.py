@@ -9,6 +9,7 @@ the padding after it, so the answer is the same as for an exact-length input.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,18 +37,26 @@ def next_distribution(model: keras.Model, context: np.ndarray, steps: int) -> np
     return probabilities.astype("float64")
 
 
-def pick(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+def pick(
+    probabilities: np.ndarray,
+    temperature: float,
+    rng: np.random.Generator,
+    top_k: int | None = None,
+) -> int:
     """Sample an id after rescaling the distribution by ``temperature``.
 
     Temperature below 1 sharpens the distribution (0 always takes the most likely token);
-    above 1 flattens it. Reserved ids are never picked.
+    above 1 flattens it. With ``top_k``, only the ``top_k`` likeliest tokens may be drawn.
+    Reserved ids are never picked.
     """
     p = probabilities.copy()
     p[list(RESERVED_IDS)] = 0.0
+    if top_k is not None and top_k < np.count_nonzero(p):
+        p[np.argsort(p, kind="stable")[: len(p) - top_k]] = 0.0  # all but the k likeliest
     if temperature <= 0:
         return int(np.argmax(p))
     logits = np.log(np.maximum(p, 1e-12)) / temperature
-    logits[list(RESERVED_IDS)] = -np.inf
+    logits[p == 0] = -np.inf  # the reserved ids, and those top_k left out
     weights = np.exp(logits - logits.max())
     return int(rng.choice(len(weights), p=weights / weights.sum()))
 
@@ -60,6 +69,7 @@ def sample(
     length: int,
     temperature: float,
     seed: int,
+    top_k: int | None = None,
 ) -> list[str]:
     """The prompt's tokens followed by ``length`` sampled tokens."""
     steps = int(model.input_shape[1])
@@ -70,7 +80,7 @@ def sample(
         ids = [int(rng.integers(len(RESERVED_IDS), size))]
     for _ in range(length):
         distribution = next_distribution(model, np.array(ids), steps)
-        ids.append(pick(distribution, temperature, rng))
+        ids.append(pick(distribution, temperature, rng, top_k))
     return preprocessor.decode(ids)
 
 
@@ -82,10 +92,13 @@ def from_run(
     temperature: float = 1.0,
     seed: int | None = None,
     count: int = 1,
+    top_k: int | None = None,
+    warn: Callable[[str], object] | None = None,
 ) -> list[str]:
     """``count`` texts sampled from a saved next_token run, each the prompt plus ``length``.
 
-    The seed defaults to the run's own, so the same call gives the same texts.
+    The seed defaults to the run's own, so the same call gives the same texts. Prompt words
+    outside the run's vocabulary are named through ``warn`` (they read as '<unk>').
 
     Raises:
         SpecError: DLS407 when ``run`` is not a run directory, DLS409 when its task is not
@@ -106,6 +119,16 @@ def from_run(
                 )
             ]
         )
+    missing = unknown_words(saved.preprocessor, prompt)
+    if missing and warn is not None:
+        named = ", ".join(f"'{word}'" for word in missing)
+        warn(
+            f"warning: the prompt's words {named} are not in the run's vocabulary: they read "
+            "as '<unk>'"
+            if len(missing) > 1
+            else f"warning: the prompt's word {named} is not in the run's vocabulary: it reads "
+            "as '<unk>'"
+        )
     base = saved.spec.seed if seed is None else seed
     return [
         join(
@@ -116,10 +139,20 @@ def from_run(
                 length=length,
                 temperature=temperature,
                 seed=base + index,
+                top_k=top_k,
             )
         )
         for index in range(count)
     ]
+
+
+def unknown_words(preprocessor: Preprocessor, prompt: str) -> list[str]:
+    """The prompt's words that the run's vocabulary lacks (each reads as '<unk>'), in order."""
+    from dlspec.data import text
+
+    known = set(preprocessor.vocabulary or [])
+    found = [word for word in text.tokenize(prompt) if word not in known]
+    return list(dict.fromkeys(found))
 
 
 def join(tokens: list[str]) -> str:

@@ -26,6 +26,17 @@ def test_pick_never_samples_reserved_ids_and_low_temperature_sharpens() -> None:
     assert cold.count(2) > hot.count(2)  # 0.12 vs 0.08: the cold sampler favours the likelier
 
 
+@pytest.mark.parametrize("temperature", [0.0, 0.5, 3.0])
+def test_pick_with_top_k_draws_only_the_k_likeliest(temperature: float) -> None:
+    rng = np.random.default_rng(0)
+    probabilities = np.array([0.3, 0.2, 0.05, 0.25, 0.1, 0.02, 0.08])
+    drawn = {generate.pick(probabilities, temperature, rng, top_k=2) for _ in range(200)}
+    assert drawn <= {3, 4} and (temperature == 0 or drawn == {3, 4})
+    assert {generate.pick(probabilities, temperature, rng, top_k=1) for _ in range(50)} == {3}
+    everything = {generate.pick(probabilities, 3.0, rng, top_k=50) for _ in range(400)}
+    assert everything == {2, 3, 4, 5, 6}  # a k past the vocabulary leaves every real token
+
+
 def test_join_attaches_punctuation() -> None:
     assert generate.join(["oh", "dear", "!", "she", "said", ","]) == "oh dear! she said,"
 
@@ -73,3 +84,18 @@ def test_generate_refuses_a_classifier_run(iris_run: Trained, tmp_path: Path) ->
     missing = invoke("generate", str(tmp_path / "nothing"))
     assert missing.exit_code == 1
     assert "error[DLS407]" in missing.stderr
+
+
+@pytest.mark.keras
+def test_generate_names_prompt_words_it_does_not_know_and_takes_top_k(
+    alice_run: Trained, shell
+) -> None:
+    done = shell(
+        "generate", alice_run.path, "--prompt", "Alice zzyzx was qwxv", "--length", "4",
+        "--top-k", "3",
+    ).ok()  # fmt: skip
+    assert done.stdout.startswith("alice <unk> was <unk>")
+    assert (
+        "warning: the prompt's words 'zzyzx', 'qwxv' are not in the run's vocabulary: they read "
+        "as '<unk>'"
+    ) in done.stderr
