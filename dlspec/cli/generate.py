@@ -15,9 +15,14 @@ from dlspec.diagnostics import SpecError
 def generate(
     run: Annotated[Path, typer.Argument(metavar="RUN", help="A next_token run directory.")],
     prompt: Annotated[
-        str, typer.Option("--prompt", "-p", help="Text to continue (default: a random word).")
+        str,
+        typer.Option(
+            "--prompt", "-p", help="Text to continue (default: none, a sentence from its start)."
+        ),
     ] = "",
-    length: Annotated[int, typer.Option(min=1, help="Tokens to sample after the prompt.")] = 30,
+    length: Annotated[
+        int, typer.Option(min=1, help="Tokens to sample at most (the sentence may end sooner).")
+    ] = 30,
     temperature: Annotated[
         float,
         typer.Option(

@@ -2,8 +2,9 @@
 
 A table gives raw strings (``data.text_column``, default 'text') and class ids (``data.target``,
 default 'label'); the Preprocessor vectorises them, fitted on training rows only. A corpus is
-split into lower-case words and punctuation tokens; its vocabulary comes from the training part
-only (the first ``1 - validation.test_size`` of the tokens), so test text never shapes it.
+split into lower-case words and punctuation tokens, each sentence between ``<s>`` and ``</s>``;
+its vocabulary comes from the training part only (the first ``1 - validation.test_size`` of
+the tokens), so test text never shapes it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from dlspec.spec.document import SourceMap
 
 PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1
+# A corpus's sentences are marked: START before each, STOP after it (the end of the text ends
+# one too), so a model learns where sentences begin and end and generation can stop.
+START, STOP = "<s>", "</s>"
+_ENDS = frozenset(".!?")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -68,6 +73,20 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def sentences(tokens: list[str]) -> list[str]:
+    """The tokens with each sentence between START and STOP (it ends at '.', '!' or '?')."""
+    marked: list[str] = []
+    for token in tokens:
+        if not marked or marked[-1] == STOP:
+            marked.append(START)
+        marked.append(token)
+        if token in _ENDS:
+            marked.append(STOP)
+    if marked and marked[-1] != STOP:
+        marked.append(STOP)
+    return marked
+
+
 def build_vocabulary(tokens: list[str], max_tokens: int) -> list[str]:
     """Padding, '<unk>', then the most frequent tokens (ties alphabetical): ``max_tokens`` ids."""
     counts = Counter(tokens)
@@ -82,9 +101,9 @@ def encode(tokens: list[str], vocabulary: list[str]) -> np.ndarray:
 
 
 def read_corpus(path: Path, problems: Problems) -> list[str]:
-    """The tokens of a plain-text corpus."""
+    """The tokens of a plain-text corpus, its sentences marked (``sentences``)."""
     try:
-        return tokenize(path.read_text(encoding="utf-8"))
+        return sentences(tokenize(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError) as error:
         problems.fail("DLS401", f"cannot read text file '{path}': {error}")
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from dlspec.data import text
 from dlspec.diagnostics import Span, SpecError, make
 
 if TYPE_CHECKING:
@@ -42,15 +43,16 @@ def pick(
     temperature: float,
     rng: np.random.Generator,
     top_k: int | None = None,
+    never: tuple[int, ...] = (),
 ) -> int:
     """Sample an id after rescaling the distribution by ``temperature``.
 
     Temperature below 1 sharpens the distribution (0 always takes the most likely token);
     above 1 flattens it. With ``top_k``, only the ``top_k`` likeliest tokens may be drawn.
-    Reserved ids are never picked.
+    Reserved ids, and those in ``never`` (a sentence's start), are never picked.
     """
     p = probabilities.copy()
-    p[list(RESERVED_IDS)] = 0.0
+    p[[*RESERVED_IDS, *never]] = 0.0
     if top_k is not None and top_k < np.count_nonzero(p):
         p[np.argsort(p, kind="stable")[: len(p) - top_k]] = 0.0  # all but the k likeliest
     if temperature <= 0:
@@ -71,17 +73,30 @@ def sample(
     seed: int,
     top_k: int | None = None,
 ) -> list[str]:
-    """The prompt's tokens followed by ``length`` sampled tokens."""
+    """The prompt's tokens followed by up to ``length`` sampled tokens.
+
+    A run whose corpus marks sentences (``<s>``, ``</s>``) starts from a sentence's start (the
+    prompt, if any, after it) and stops at the end of the sentence; the marks are not shown.
+    An older run without them starts from the prompt, or from a random word.
+    """
     steps = int(model.input_shape[1])
     rng = np.random.default_rng(seed)
+    vocabulary = preprocessor.vocabulary or []
+    start = vocabulary.index(text.START) if text.START in vocabulary else None
+    stop = vocabulary.index(text.STOP) if text.STOP in vocabulary else None
     ids = [int(i) for i in preprocessor.encode(prompt) if int(i) != 0] if prompt.strip() else []
-    if not ids:
-        size = len(preprocessor.vocabulary or [])
-        ids = [int(rng.integers(len(RESERVED_IDS), size))]
+    if start is not None:
+        ids = [start, *ids]
+    elif not ids:
+        ids = [int(rng.integers(len(RESERVED_IDS), len(vocabulary)))]
+    never = (start,) if start is not None else ()
     for _ in range(length):
         distribution = next_distribution(model, np.array(ids), steps)
-        ids.append(pick(distribution, temperature, rng, top_k))
-    return preprocessor.decode(ids)
+        chosen = pick(distribution, temperature, rng, top_k, never)
+        if chosen == stop:
+            break
+        ids.append(chosen)
+    return [token for token in preprocessor.decode(ids) if token not in (text.START, text.STOP)]
 
 
 def from_run(
@@ -95,7 +110,7 @@ def from_run(
     top_k: int | None = None,
     warn: Callable[[str], object] | None = None,
 ) -> list[str]:
-    """``count`` texts sampled from a saved next_token run, each the prompt plus ``length``.
+    """``count`` texts sampled from a saved next_token run, each the prompt and what follows.
 
     The seed defaults to the run's own, so the same call gives the same texts. Prompt words
     outside the run's vocabulary are named through ``warn`` (they read as '<unk>').
@@ -148,8 +163,6 @@ def from_run(
 
 def unknown_words(preprocessor: Preprocessor, prompt: str) -> list[str]:
     """The prompt's words that the run's vocabulary lacks (each reads as '<unk>'), in order."""
-    from dlspec.data import text
-
     known = set(preprocessor.vocabulary or [])
     found = [word for word in text.tokenize(prompt) if word not in known]
     return list(dict.fromkeys(found))

@@ -117,7 +117,7 @@ def test_a_corpus_vocabulary_is_saved_for_decoding(case, tmp_path):
     tokens.save(tmp_path / "run")
     again = Preprocessor.load(tmp_path / "run")
     assert again.vocabulary == data.tokens
-    assert again.decode(data.x[0]) == ["one", "fish", ",", "two", "fish"]
+    assert again.decode(data.x[0]) == ["<s>", "one", "fish", ",", "two"]
     np.testing.assert_array_equal(
         again.encode("Red fish, green fish"), again.encode("red fish , x fish")
     )

@@ -40,6 +40,14 @@ def test_tokens_are_lower_case_words_and_punctuation():
     assert text.tokenize("The cat, sat!") == ["the", "cat", ",", "sat", "!"]
 
 
+def test_a_corpus_marks_each_sentence_with_a_start_and_a_stop():
+    tokens = text.tokenize("Alice was tired. Oh dear! What then? and so")
+    assert " ".join(text.sentences(tokens)) == (
+        "<s> alice was tired . </s> <s> oh dear ! </s> <s> what then ? </s> <s> and so </s>"
+    )
+    assert text.sentences([]) == []
+
+
 def test_a_corpus_becomes_shifted_sequences_in_time_order(case, tmp_path):
     (tmp_path / "story.txt").write_text(CORPUS)
     loaded = case("source: text:story.txt\nsequence_length: 9\nmax_tokens: 100", "next_token")
@@ -48,7 +56,8 @@ def test_a_corpus_becomes_shifted_sequences_in_time_order(case, tmp_path):
     assert data.x.shape[1:] == info.shape == (9,) and data.y.shape == data.x.shape
     assert data.vocabulary == info.vocabulary == 100 and data.x.max() < 100
     np.testing.assert_array_equal(data.x[:, 1:], data.y[:, :-1])
-    tokens = text.tokenize(CORPUS)
+    tokens = text.sentences(text.tokenize(CORPUS))
+    assert tokens[:8] == ["<s>", "the", "cat", "sat", "on", "the", "mat", "."]
     assert len(data.x) == len(tokens) // 10
     assert data.tokens[:2] == ["", "<unk>"]
     assert [data.tokens[i] for i in data.x[0]] == tokens[:9]
@@ -67,4 +76,4 @@ def test_the_corpus_vocabulary_comes_from_the_training_part_only(case, tmp_path)
 def test_a_corpus_too_short_for_two_sequences(case, tmp_path):
     (tmp_path / "tiny.txt").write_text("just a few words")
     [error] = case("source: text:tiny.txt\nsequence_length: 5", "next_token").errors()
-    assert error.code == "DLS401" and "4 tokens" in error.message
+    assert error.code == "DLS401" and "6 tokens" in error.message  # with <s> and </s>

@@ -69,7 +69,7 @@ def test_generate_continues_the_prompt_reproducibly(alice_run: Trained) -> None:
     assert first.exit_code == 0, first.stderr
     assert first.stdout == again.stdout
     text = first.stdout.strip()
-    assert text.startswith("alice was ")
+    assert text.startswith("alice was")
     assert len(text.split()) >= 3  # prompt words plus sampled tokens (punctuation attaches)
     two = invoke(*args, "--count", "2", "--temperature", "0")
     lines = two.stdout.strip().splitlines()
@@ -99,3 +99,23 @@ def test_generate_names_prompt_words_it_does_not_know_and_takes_top_k(
         "warning: the prompt's words 'zzyzx', 'qwxv' are not in the run's vocabulary: they read "
         "as '<unk>'"
     ) in done.stderr
+
+
+@pytest.mark.keras
+def test_generation_starts_a_sentence_and_stops_at_its_end(shell, tmp_path: Path) -> None:
+    # One sentence, over and over: a model that learned it writes it whole from its start and
+    # stops there, long before --length runs out, with no marks shown.
+    (tmp_path / "story.txt").write_text("The cat sat on the mat. " * 120)
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: 'text:story.txt', sequence_length: 8}\ntask: next_token\n"
+        "model:\n  layers: [embedding: 16, {lstm: {units: 32, return_sequences: true}}]\n"
+        "optimizer: {type: adam, learning_rate: 0.02}\ntraining: {epochs: 30, batch_size: 8}\n"
+        "validation: {type: holdout, shuffle: false}\n"
+    )
+    # On JAX, dlspec's default: TensorFlow's LSTM learns this sentence more slowly.
+    trained = shell("train", "spec.yaml", "--backend", "jax", "--output", "runs", "--json")
+    run = shell.cwd / trained.ok().json()["run_dir"]
+    done = shell("generate", run, "--temperature", "0", "--length", "40", "-n", "1").ok()
+    assert done.stdout.strip() == "the cat sat on the mat."
+    prompted = shell("generate", run, "-p", "the cat", "--temperature", "0").ok()
+    assert prompted.stdout.strip() == "the cat sat on the mat."
