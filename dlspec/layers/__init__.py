@@ -39,10 +39,15 @@ from dlspec.layers.max_pooling2d import MaxPooling2DSpec
 from dlspec.layers.multi_head_attention import MultiHeadAttentionSpec
 from dlspec.layers.multiply import MultiplySpec
 from dlspec.layers.positional_encoding import PositionalEncodingSpec
+from dlspec.layers.repeat_vector import RepeatVectorSpec
 from dlspec.layers.reshape import ReshapeSpec
 from dlspec.layers.residual import ResidualSpec
 from dlspec.layers.simple_rnn import SimpleRNNSpec
 from dlspec.layers.transformer_block import TransformerBlockSpec
+from dlspec.layers.up_sampling1d import UpSampling1DSpec
+from dlspec.layers.up_sampling2d import UpSampling2DSpec
+from dlspec.layers.zero_padding1d import ZeroPadding1DSpec
+from dlspec.layers.zero_padding2d import ZeroPadding2DSpec
 
 LAYERS: list[type[LayerSpec]] = [
     # core
@@ -65,11 +70,16 @@ LAYERS: list[type[LayerSpec]] = [
     GlobalAveragePooling2DSpec,
     GlobalMaxPooling1DSpec,
     GlobalMaxPooling2DSpec,
+    ZeroPadding1DSpec,
+    ZeroPadding2DSpec,
+    UpSampling1DSpec,
+    UpSampling2DSpec,
     # recurrent
     SimpleRNNSpec,
     GRUSpec,
     LSTMSpec,
     BidirectionalSpec,
+    RepeatVectorSpec,
     # text and attention
     EmbeddingSpec,
     PositionalEncodingSpec,

@@ -86,6 +86,19 @@ model:
       from: [add_1, input]
       name: joined
 """,
+    "decoder-kinds": """
+task: {type: regression, outputs: 2}
+model:
+  input: [4]
+  layers:
+    - repeat_vector: 6
+    - zero_padding1d: [1, 1]
+    - up_sampling1d: 2
+    - reshape: [4, 4, 4]
+    - zero_padding2d: 1
+    - up_sampling2d: {size: 2, interpolation: bilinear}
+    - global_average_pooling2d
+""",
     "pooled-kinds": """
 task: {type: regression, outputs: 2}
 model:
