@@ -20,7 +20,9 @@ from dlspec.layers.batch_normalization import BatchNormalizationSpec
 from dlspec.layers.bidirectional import BidirectionalSpec
 from dlspec.layers.concatenate import ConcatenateSpec
 from dlspec.layers.conv1d import Conv1DSpec
+from dlspec.layers.conv1d_transpose import Conv1DTransposeSpec
 from dlspec.layers.conv2d import Conv2DSpec
+from dlspec.layers.conv2d_transpose import Conv2DTransposeSpec
 from dlspec.layers.dense import DenseSpec
 from dlspec.layers.dropout import DropoutSpec
 from dlspec.layers.embedding import EmbeddingSpec
@@ -74,6 +76,8 @@ LAYERS: list[type[LayerSpec]] = [
     ZeroPadding2DSpec,
     UpSampling1DSpec,
     UpSampling2DSpec,
+    Conv1DTransposeSpec,
+    Conv2DTransposeSpec,
     # recurrent
     SimpleRNNSpec,
     GRUSpec,

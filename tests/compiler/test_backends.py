@@ -94,9 +94,11 @@ model:
     - repeat_vector: 6
     - zero_padding1d: [1, 1]
     - up_sampling1d: 2
-    - reshape: [4, 4, 4]
+    - conv1d_transpose: {filters: 4, kernel_size: 3, strides: 2, padding: same}
+    - reshape: [8, 4, 4]
     - zero_padding2d: 1
     - up_sampling2d: {size: 2, interpolation: bilinear}
+    - conv2d_transpose: {filters: 3, kernel_size: 3, strides: [1, 2]}
     - global_average_pooling2d
 """,
     "pooled-kinds": """
