@@ -41,6 +41,10 @@ from dlspec.layers.max_pooling2d import MaxPooling2DSpec
 from dlspec.layers.multi_head_attention import MultiHeadAttentionSpec
 from dlspec.layers.multiply import MultiplySpec
 from dlspec.layers.positional_encoding import PositionalEncodingSpec
+from dlspec.layers.random_flip import RandomFlipSpec
+from dlspec.layers.random_rotation import RandomRotationSpec
+from dlspec.layers.random_translation import RandomTranslationSpec
+from dlspec.layers.random_zoom import RandomZoomSpec
 from dlspec.layers.repeat_vector import RepeatVectorSpec
 from dlspec.layers.reshape import ReshapeSpec
 from dlspec.layers.residual import ResidualSpec
@@ -89,6 +93,11 @@ LAYERS: list[type[LayerSpec]] = [
     PositionalEncodingSpec,
     MultiHeadAttentionSpec,
     TransformerBlockSpec,
+    # image augmentation (training only)
+    RandomFlipSpec,
+    RandomRotationSpec,
+    RandomZoomSpec,
+    RandomTranslationSpec,
     # blocks
     ResidualSpec,
     # graphs: merges of the outputs that 'from' names

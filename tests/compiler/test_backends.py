@@ -55,6 +55,10 @@ task: {type: multiclass, classes: 3}
 model:
   input: [8, 8, 1]
   layers:
+    - random_flip: horizontal
+    - random_rotation: 0.1
+    - random_zoom: 0.1
+    - random_translation: {height_factor: 0.1, width_factor: 0.1}
     - conv2d: {filters: 4, kernel_size: 3, padding: same, activation: relu}
     - residual:
         layers:
