@@ -40,6 +40,8 @@ BASE = {"task": "binary", "model": {"input": [4], "layers": []}}
         {"residual": [{"dense": 4}]},
         {"residual": {"layers": [{"dense": 4}], "activation": "relu"}},
         {"bidirectional": {"layer": {"lstm": 4}}},
+        {"time_distributed": {"dense": 4}},
+        {"time_distributed": {"layer": {"conv2d": {"filters": 2, "kernel_size": 3}}}},
         {"positional_encoding": "learned"},
         {"dense": 8, "from": "input"},
         {"add": None, "from": ["input", "dense_1"], "name": "joined"},

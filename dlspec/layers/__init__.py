@@ -49,6 +49,7 @@ from dlspec.layers.repeat_vector import RepeatVectorSpec
 from dlspec.layers.reshape import ReshapeSpec
 from dlspec.layers.residual import ResidualSpec
 from dlspec.layers.simple_rnn import SimpleRNNSpec
+from dlspec.layers.time_distributed import TimeDistributedSpec
 from dlspec.layers.transformer_block import TransformerBlockSpec
 from dlspec.layers.up_sampling1d import UpSampling1DSpec
 from dlspec.layers.up_sampling2d import UpSampling2DSpec
@@ -88,6 +89,7 @@ LAYERS: list[type[LayerSpec]] = [
     LSTMSpec,
     BidirectionalSpec,
     RepeatVectorSpec,
+    TimeDistributedSpec,
     # text and attention
     EmbeddingSpec,
     PositionalEncodingSpec,
@@ -239,6 +241,7 @@ RecurrentItem = Annotated[
 # Nested items are forward references: resolve the wrapper first, then the recursive block.
 BidirectionalSpec.model_rebuild(_types_namespace={"RecurrentItem": RecurrentItem})
 ResidualSpec.model_rebuild(_types_namespace={"LayerItem": LayerItem})
+TimeDistributedSpec.model_rebuild(_types_namespace={"LayerItem": LayerItem})
 
 __all__ = [
     "BY_KIND",

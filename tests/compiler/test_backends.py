@@ -48,6 +48,7 @@ model:
     - dropout: 0.1
     - gaussian_noise: 0.1
     - dense: 7
+    - time_distributed: {dense: 5}
     - global_average_pooling1d
 """,
     "image-kinds": """
