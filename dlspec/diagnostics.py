@@ -163,6 +163,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS415": ("too-large-for-memory", "training that cannot fit in this machine's memory"),
     "DLS416": ("too-few-examples", "too few examples for the validation scheme's splits"),
     "DLS417": ("single-class", "a classification target whose examples all have one class"),
+    "DLS418": ("unknown-class", "a class in training.class_weight that the data does not have"),
 }
 
 

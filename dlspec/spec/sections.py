@@ -248,8 +248,14 @@ class TrainingSpec(SpecModel):
     reduce_lr_on_plateau: ReduceLROnPlateauSpec | None = Field(
         default=None, description="Lower the learning rate on stalled validation loss."
     )
-    class_weight: Literal["balanced"] | dict[int, Annotated[float, Field(gt=0)]] | None = Field(
-        default=None, description="'balanced' or {class: weight} to reweight the loss."
+    class_weight: (
+        Literal["balanced"]
+        | dict[Annotated[int, Field(ge=0, le=LARGEST_SIZE)] | str, Annotated[float, Field(gt=0)]]
+        | None
+    ) = Field(
+        default=None,
+        description="'balanced', or {class: weight} to reweight the loss; a class by its id or "
+        "its name (setosa: 2.0).",
     )
 
 

@@ -17,7 +17,7 @@ from dlspec import check, sources
 from dlspec.check import Inference
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import Problems
-from dlspec.diagnostics import Span, SpecError, has_errors, make
+from dlspec.diagnostics import Span, SpecError, did_you_mean, has_errors, make
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
 from dlspec.spec.sections import InputSpec
@@ -28,6 +28,26 @@ from dlspec.train.results import FoldResult, Results
 from dlspec.train.stopping import Interrupted, Stop
 
 
+def _check_weighted_classes(spec: Spec, dataset: Dataset, problems: Problems) -> None:
+    """DLS418 for a class in ``training.class_weight`` that the loaded data does not have."""
+    wanted = spec.training.class_weight
+    if not isinstance(wanted, dict) or not spec.task.row.classification:
+        return
+    names = dataset.class_names or [str(v) for v in np.unique(dataset.y)]
+    for key in wanted:
+        if (isinstance(key, str) and key in names) or (isinstance(key, int) and key < len(names)):
+            continue
+        what = f"no class '{key}'" if isinstance(key, str) else f"no class with id {key}"
+        problems.add(
+            "DLS418",
+            f"training.class_weight names {what}: the data's classes are "
+            + ", ".join(f"{i}: {name}" for i, name in enumerate(names)),
+            ("training", "class_weight", key),
+            did_you_mean(str(key), names) or "name a class, or give its id (counted from 0)",
+        )
+    problems.check()
+
+
 def test_set(
     spec: Spec, dataset: Dataset, problems: Problems | None = None
 ) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
@@ -35,7 +55,8 @@ def test_set(
 
     Raises:
         SpecError: DLS416, located at ``validation`` through ``problems``, when there are too
-            few examples (or too few of a class) for the splits.
+            few examples (or too few of a class) for the splits; DLS417 for one class; DLS418
+            for a weighted class the data does not have.
     """
     problems = problems or Problems("spec")
     if spec.task.row.classification and len(np.unique(dataset.y)) < 2:
@@ -49,6 +70,7 @@ def test_set(
             ("data", "target") if spec.data.target is not None else ("data", "source"),
             "check data.target names the label column, and that the data holds every class",
         )
+    _check_weighted_classes(spec, dataset, problems)
     try:
         plan = schemes.for_run(spec, dataset)
     except schemes.FewerThanFolds as few:

@@ -111,8 +111,14 @@ def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
     return y
 
 
-def class_weights(spec: Spec, y: np.ndarray) -> dict[int, float] | None:
-    """The loss weight of each class: 'balanced' is computed from these training labels."""
+def class_weights(
+    spec: Spec, y: np.ndarray, class_names: list[str] | None = None
+) -> dict[int, float] | None:
+    """The loss weight of each class: 'balanced' is computed from these training labels.
+
+    A class named in the spec is the id of that name in ``class_names`` (checked before
+    training: ``experiment.test_set``).
+    """
     wanted = spec.training.class_weight
     if wanted is None or spec.task.type not in CLASSIFICATION:
         return None
@@ -121,7 +127,8 @@ def class_weights(spec: Spec, y: np.ndarray) -> dict[int, float] | None:
         present = np.unique(y)
         weights = compute_class_weight("balanced", classes=present, y=y)
         return {int(c): float(w) for c, w in zip(present, weights, strict=True)}
-    return {int(c): float(w) for c, w in wanted.items()}
+    names = class_names or []
+    return {(names.index(c) if isinstance(c, str) else int(c)): float(w) for c, w in wanted.items()}
 
 
 def row_weights(weights: dict[int, float] | None, y: np.ndarray) -> np.ndarray | None:
@@ -361,7 +368,7 @@ def fit(
             progress.epoch(resume.epoch, {})
     first = resume.epoch if resume is not None else 0
     batch_size = spec.training.batch_size
-    weights = row_weights(class_weights(spec, y[train]), y_train)
+    weights = row_weights(class_weights(spec, y[train], dataset.class_names), y_train)
     shuffle = spec.training.shuffle and not ordered
     if fused is None:
         fused = epoch_loop.supported(x_train, y_train, weights)

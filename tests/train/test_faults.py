@@ -281,3 +281,42 @@ def test_features_of_a_rank_the_body_cannot_end_flat_are_located_before_fitting(
         done.stderr
     )
     assert "'flatten'" in done.stderr
+
+
+@pytest.mark.keras
+def test_class_weight_by_class_name_trains_and_a_wrong_name_is_located(
+    shell, tmp_path: Path
+) -> None:
+    (tmp_path / "spec.yaml").write_text(
+        "data: {source: sklearn:iris}\ntask: multiclass\nmodel: {layers: [dense: 4]}\n"
+        "training:\n  epochs: 1\n  class_weight: {setosa: 2.0, 2: 1.5}\n"
+        "validation: {type: holdout}\n"
+    )
+    shell("train", "spec.yaml", "--output", "runs").ok()
+    done = shell(
+        "train", "spec.yaml", "--output", "runs", "--set", "training.class_weight={setosaa: 2}"
+    )
+    assert done.returncode == 1 and "internal error" not in done.stderr
+    assert (
+        "--set:1:33: error[DLS418]: training.class_weight names no class 'setosaa': the data's "
+        "classes are 0: setosa, 1: versicolor, 2: virginica"
+    ) in " ".join(done.stderr.split())
+    assert "did you mean 'setosa'?" in done.stderr
+
+
+@pytest.mark.keras
+def test_class_weights_by_name_are_the_weights_by_id(tmp_path: Path) -> None:
+    from dlspec import spec as specs
+    from dlspec.train.fit import class_weights
+
+    def weights(written: str) -> dict[int, float] | None:
+        path = tmp_path / "spec.yaml"
+        path.write_text(
+            "data: {source: sklearn:iris}\ntask: multiclass\nmodel: {layers: [dense: 4]}\n"
+            f"training: {{class_weight: {written}}}\n"
+        )
+        loaded, _ = specs.load(path)
+        return class_weights(loaded, np.array([0, 1, 2]), ["setosa", "versicolor", "virginica"])
+
+    assert weights("{virginica: 3.0, setosa: 0.5}") == weights("{2: 3.0, 0: 0.5}")
+    assert weights("{virginica: 3.0, setosa: 0.5}") == {2: 3.0, 0: 0.5}
