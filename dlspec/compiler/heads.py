@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-from dlspec.compiler.metrics import Perplexity
+from dlspec.compiler.metrics import Perplexity, RootMeanSquaredError
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec
@@ -23,6 +23,7 @@ LOSSES: dict[str, Callable[[], keras.losses.Loss]] = {
     "mse": keras.losses.MeanSquaredError,
     "mae": keras.losses.MeanAbsoluteError,
     "huber": keras.losses.Huber,
+    "rmse": RootMeanSquaredError,
     "binary_crossentropy": keras.losses.BinaryCrossentropy,
     "categorical_crossentropy": keras.losses.CategoricalCrossentropy,
     "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,

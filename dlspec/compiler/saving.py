@@ -13,18 +13,19 @@ from pathlib import Path
 
 import keras
 
-from dlspec.compiler.metrics import Perplexity
+from dlspec.compiler.metrics import Perplexity, RootMeanSquaredError
 from dlspec.layers import multi_head_attention, positional_encoding, residual, transformer_block
 
 
 def classes() -> tuple[type, ...]:
-    """Every Keras class dlspec defines: the layer kinds' own (made on first use), the metric."""
+    """Every Keras class dlspec defines: the kinds' own (made on first use), a metric, a loss."""
     return (
         positional_encoding.keras_layer(),
         multi_head_attention.keras_layer(),
         transformer_block.keras_layer(),
         residual.keras_layer(),
         Perplexity,
+        RootMeanSquaredError,
     )
 
 

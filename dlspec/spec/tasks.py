@@ -17,6 +17,7 @@ Loss = Literal[
     "mse",
     "mae",
     "huber",
+    "rmse",
     "binary_crossentropy",
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
@@ -49,7 +50,7 @@ TASKS: dict[str, TaskRow] = {
     "regression": TaskRow(
         activation="linear",
         activations=("linear", "relu", "softplus", "sigmoid", "tanh", "exponential"),
-        losses=("mse", "mae", "huber"),
+        losses=("mse", "mae", "huber", "rmse"),
         metrics=("rmse", "mae"),
         allowed_metrics=("rmse", "mae", "mse"),
         units="the number of target columns",
@@ -173,7 +174,7 @@ class RegressionTask(_Task):
     """
 
     type: Literal["regression"] = Field(description="Task type.")
-    loss: Loss = Field(default="mse", description="Loss: mse (default), mae or huber.")
+    loss: Loss = Field(default="mse", description="Loss: mse (default), mae, huber or rmse.")
     outputs: int | None = Field(
         default=None, gt=0, le=LARGEST_SIZE, description="Head width if the data does not tell it."
     )

@@ -25,6 +25,7 @@ DLSPEC_CLASSES = frozenset(
         "TransformerBlock",
         "Residual",
         "Perplexity",
+        "RootMeanSquaredError",
     )
 )
 CODE = ("Lambda", "__lambda__")  # a layer and an object that hold Python bytecode

@@ -22,6 +22,7 @@ TASKS = {
     "mse": "task: {type: regression, outputs: 2, loss: mse}",
     "mae": "task: {type: regression, outputs: 2, loss: mae}",
     "huber": "task: {type: regression, outputs: 2, loss: huber}",
+    "rmse": "task: {type: regression, outputs: 2, loss: rmse}",
     "binary_crossentropy": "task: binary",
     "sparse_categorical_crossentropy": "task: {type: multiclass, classes: 4}",
     "categorical_crossentropy": (
@@ -39,7 +40,7 @@ def built(tmp_path: Path, text: str, name: str = "spec"):
 
 
 def targets(loss: str, rng: np.random.Generator, batch: int) -> np.ndarray:
-    if loss in ("mse", "mae", "huber"):
+    if loss in ("mse", "mae", "huber", "rmse"):
         return rng.normal(size=(batch, 2)).astype("float32")
     if loss == "binary_crossentropy":
         return rng.integers(0, 2, size=(batch, 1)).astype("float32")
@@ -54,6 +55,8 @@ def by_hand(loss: str, y: np.ndarray, p: np.ndarray) -> float:
     p = p.astype("float64")
     if loss == "mse":
         return float(np.mean(np.mean((y - p) ** 2, axis=-1)))
+    if loss == "rmse":  # the root of the batch's mean, not a mean of roots
+        return float(np.sqrt(np.mean(np.mean((y - p) ** 2, axis=-1))))
     if loss == "mae":
         return float(np.mean(np.mean(np.abs(y - p), axis=-1)))
     if loss == "huber":
@@ -192,3 +195,21 @@ def test_perplexity_is_exp_of_mean_cross_entropy_and_serialisable():
     again = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(metric))
     assert isinstance(again, Perplexity)
     assert again.name == "perplexity"
+
+
+def test_rmse_loss_weighs_examples_before_its_root_and_reloads(tmp_path):
+    import keras
+
+    from dlspec.compiler import saving
+    from dlspec.compiler.metrics import RootMeanSquaredError
+
+    rmse = RootMeanSquaredError()
+    y, p = np.array([[0.0], [0.0], [0.0]]), np.array([[1.0], [2.0], [4.0]], dtype="float32")
+    weights = np.array([1.0, 0.0, 2.0])
+    expected = np.sqrt((1 * 1 + 0 * 4 + 2 * 16) / 3)  # Keras's weighted mean, then the root
+    assert float(rmse(y, p, sample_weight=weights)) == pytest.approx(expected, rel=1e-6)
+    model = built(tmp_path, TASKS["rmse"] + BODY)
+    model.save(tmp_path / "m.keras")
+    loaded = saving.load(tmp_path / "m.keras")
+    assert isinstance(loaded.loss, RootMeanSquaredError)
+    assert keras.saving.get_registered_name(RootMeanSquaredError) == "dlspec>RootMeanSquaredError"

@@ -32,7 +32,7 @@ def defined_keras_classes() -> set[type]:
                     continue
                 if hasattr(cls, "KERAS_NAME"):
                     found.add(keras_class(cls))
-                elif issubclass(cls, keras.layers.Layer | keras.metrics.Metric):
+                elif issubclass(cls, keras.layers.Layer | keras.metrics.Metric | keras.losses.Loss):
                     found.add(cls)
     return found
 
@@ -53,7 +53,9 @@ def instances() -> list:
 
     from dlspec.compiler import saving
 
-    PositionalEncoding, SelfAttention, TransformerBlock, Residual, Perplexity = saving.classes()  # noqa: N806
+    PositionalEncoding, SelfAttention, TransformerBlock, Residual, Perplexity, RMSE = (
+        saving.classes()
+    )  # noqa: N806
     return [
         PositionalEncoding(mode="learned", max_length=16, name="positions"),
         SelfAttention(
@@ -66,10 +68,11 @@ def instances() -> list:
             activation="relu",
         ),
         Perplexity(name="ppl", from_logits=True),
+        RMSE(name="root", reduction="sum"),
     ]
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_a_class_saves_and_reloads_every_constructor_argument(index: int) -> None:
     layer = instances()[index]
     cls = type(layer)
