@@ -231,8 +231,6 @@ def test_a_graph_run_evaluates_and_predicts_in_new_processes(shell, tmp_path: Pa
 
 
 def test_a_run_trained_on_the_rmse_loss_evaluates_in_a_new_process(shell) -> None:
-    run = trained(
-        shell, SPECS / "diabetes_regression.yaml", "training.epochs=2", "task.loss=rmse"
-    )
+    run = trained(shell, SPECS / "diabetes_regression.yaml", "training.epochs=2", "task.loss=rmse")
     check_evaluate_repeats_the_test_scores(shell("evaluate", run, "--json"), run)
     assert "loss: rmse" in (run / "spec.yaml").read_text()
