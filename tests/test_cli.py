@@ -170,3 +170,14 @@ def test_lint_set_extends_and_a_field_of_a_shorthand_section_at_a_shell(shell, t
         "--set", "training.early_stopping.patience=5",
     )  # fmt: skip
     assert done.returncode == 0, done.stdout
+
+
+def test_a_child_switching_the_base_optimizer_lints_clean_at_a_shell(shell, tmp_path) -> None:
+    _write(
+        tmp_path, "base.yaml",
+        "data: {source: sklearn:iris}\ntask: multiclass\nmodel: {layers: [dense: 8]}\n"
+        "optimizer: {type: adam, beta_1: 0.8}\n",
+    )  # fmt: skip
+    _write(tmp_path, "sgd.yaml", "extends: base.yaml\noptimizer: {type: sgd, momentum: 0.9}\n")
+    done = shell("lint", "sgd.yaml", "--strict")
+    assert done.returncode == 0, done.stdout  # was DLS201: 'beta_1' is no SGD argument

@@ -55,6 +55,40 @@ def test_extends_base_in_a_subfolder_extending_its_own_neighbour(tmp_path: Path)
     assert (parsed.seed, parsed.description) == (3, "mlp")
 
 
+def test_a_child_that_changes_a_choices_type_replaces_the_base_mapping(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", "optimizer: {type: adam, beta_1: 0.8, learning_rate: 0.01}\n")
+    child = write(
+        tmp_path, "child.yaml", "extends: base.yaml\noptimizer: {type: sgd, momentum: 0.9}\n"
+        + MINIMAL,
+    )  # fmt: skip
+    parsed, source_map = spec.load(child)
+    assert parsed.optimizer.type == "sgd" and parsed.optimizer.momentum == 0.9
+    assert Path(source_map.locate(("optimizer",)).file).name == "child.yaml"
+    # The same type merges argument by argument, as before.
+    same = write(tmp_path, "same.yaml", "extends: base.yaml\noptimizer: {type: adam}\n" + MINIMAL)
+    assert spec.load(same)[0].optimizer.beta_1 == 0.8
+    tuned = write(
+        tmp_path, "tuned.yaml", "extends: base.yaml\noptimizer: {beta_2: 0.9}\n" + MINIMAL
+    )
+    assert (spec.load(tuned)[0].optimizer.beta_1, spec.load(tuned)[0].optimizer.beta_2) == (
+        0.8,
+        0.9,
+    )
+
+
+def test_a_data_path_written_in_a_base_is_beside_the_base(tmp_path: Path) -> None:
+    write(tmp_path, "bases/data/t.csv", "x,y\n1,2\n")
+    write(tmp_path, "bases/base.yaml", "data: {source: 'csv:data/t.csv', target: y}\n")
+    write(tmp_path, "bases/deeper.yaml", "extends: base.yaml\n")
+    child = write(tmp_path, "exp/child.yaml", "extends: ../bases/deeper.yaml\n" + MINIMAL)
+    parsed, _ = spec.load(child)
+    assert parsed.data.source == "csv:../bases/data/t.csv"
+    assert parsed.data.path(child).resolve() == (tmp_path / "bases/data/t.csv").resolve()
+    text = "extends: ../bases/base.yaml\ndata: {source: 'csv:x.csv'}\n" + MINIMAL
+    own = write(tmp_path, "exp/own.yaml", text)
+    assert spec.load(own)[0].data.source == "csv:x.csv"  # the child's own path stays its own
+
+
 def test_extends_a_list_of_bases_later_wins(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", "seed: 1\ndescription: a\n")
     write(tmp_path, "b.yaml", "seed: 2\n")

@@ -34,18 +34,29 @@ OUTSIDE_HINT = "keep data and base specs in the spec's folder or below it"
 
 
 def _merge(base: document.Document, child: document.Document) -> document.Document:
-    """``child`` over ``base``: mappings merge key by key, anything else replaces."""
+    """``child`` over ``base``: mappings merge key by key, anything else replaces.
 
-    def merge(a: Any, b: Any) -> Any:
+    A choice whose ``type`` the child changes (``optimizer: {type: sgd, momentum: 0.9}`` over
+    an Adam base) is replaced whole: the base's arguments belong to the other type.
+    """
+    replaced: list[tuple[Any, ...]] = []
+
+    def merge(a: Any, b: Any, path: tuple[Any, ...]) -> Any:
         if isinstance(a, dict) and isinstance(b, dict):
+            if "type" in b and b["type"] != a.get("type") and _is_choice(path):
+                replaced.append(path)
+                return b
             out = dict(a)
             for key, value in b.items():
-                out[key] = merge(a[key], value) if key in a else value
+                out[key] = merge(a[key], value, (*path, key)) if key in a else value
             return out
         return b
 
-    data = merge(base.data, child.data)
+    data = merge(base.data, child.data, ())
     spans, key_spans = dict(base.spans), dict(base.key_spans)
+    for path in replaced:
+        _drop_under(spans, path)
+        _drop_under(key_spans, path)
     for path in sorted(child.spans, key=len):
         if not isinstance(_get(child.data, path), dict):
             _drop_under(spans, path)
@@ -54,6 +65,28 @@ def _merge(base: document.Document, child: document.Document) -> document.Docume
     key_spans.update(child.key_spans)
     diagnostics = base.diagnostics + child.diagnostics
     return document.Document(data, child.file, spans, key_spans, diagnostics)
+
+
+def _rebase_data_path(data: dict[Any, Any], base_folder: FilePath, folder: FilePath) -> None:
+    """Make a base's relative data path relative to the spec that extends it.
+
+    A path written in a base means a file beside the base, wherever the spec that extends it
+    stands; the spec's data paths are read relative to its own folder, so the path is moved.
+    """
+    from dlspec.sources import SOURCES
+
+    section = data.get("data")
+    if not isinstance(section, dict):
+        return
+    source = section.get("source")
+    if not isinstance(source, str) or ":" not in source:
+        return
+    scheme, _, location = source.partition(":")
+    found = SOURCES.get(scheme)
+    if found is None or not found.takes_path or not location or os.path.isabs(location):
+        return
+    moved = os.path.relpath(base_folder / location, folder)
+    section["source"] = f"{scheme}:{FilePath(moved).as_posix()}"
 
 
 def _get(data: Any, path: tuple[Any, ...]) -> Any:
@@ -133,6 +166,8 @@ def _read_with_bases(
         except SpecError as error:
             doc.diagnostics.extend(error.diagnostics)
             continue
+        if isinstance(base.data, dict):
+            _rebase_data_path(base.data, base_path.parent, path.parent)
         if not isinstance(base.data, dict):
             got = "an empty file" if base.data is None else f"a {type(base.data).__name__}"
             doc.diagnostics.extend(base.diagnostics)
