@@ -1,10 +1,11 @@
-"""Every spec and every layer kind builds and trains one step on JAX, with TensorFlow's counts.
+"""Every spec and every layer kind builds and trains one step on JAX, with the static counts.
 
-Keras picks its backend once, at import, from ``KERAS_BACKEND``; so each backend runs in its own
-subprocess (both at once), building every ``specs/*.yaml`` and a few specs that hold every layer
-kind and printing the parameter counts as JSON. On JAX each model also fits one step on random
-data, compiled by XLA with its optimisations off: compiling dominates one step on a CPU, and
-the step itself is what is being checked, not its speed.
+Keras picks its backend once, at import, from ``KERAS_BACKEND``; so JAX runs in its own
+subprocess, building every ``specs/*.yaml`` and a few specs that hold every layer kind
+(``EVERY_KIND``) and printing the parameter counts as JSON; each model also fits one step on
+random data, compiled by XLA with its optimisations off: compiling dominates one step on a CPU,
+and the step itself is what is being checked, not its speed. TensorFlow, the tests' in-process
+backend, builds the same specs against the same static counts in test_model.py.
 """
 
 from __future__ import annotations
@@ -209,17 +210,16 @@ def test_the_example_specs_and_the_kind_specs_use_every_layer_kind(tmp_path):
     assert set(BY_KIND) <= used, set(BY_KIND) - used
 
 
-def test_jax_trains_every_spec_with_tensorflows_and_the_static_counts(tmp_path):
+def test_jax_trains_every_spec_with_the_static_counts(tmp_path):
+    # TensorFlow builds the same specs in-process with the same static counts (test_model.py:
+    # the example specs and EVERY_KIND), so JAX's counts equal TensorFlow's too.
     from dlspec import check
 
     paths = spec_files(tmp_path)
-    jax_run, tf_run = start("jax", paths, fit=True), start("tensorflow", paths, fit=False)
-    on_jax, on_tf = finish(jax_run), finish(tf_run)
+    on_jax = finish(start("jax", paths, fit=True))
     assert on_jax["backend"] == "jax"
-    assert on_tf["backend"] == "tensorflow"
     for name, found in on_jax["models"].items():
         assert found["loss_finite"], name
-        assert {**found, "loss_finite": True} == {**on_tf["models"][name], "loss_finite": True}
     for path in paths:
         _, _, inference = check.analyse(path)
         found = on_jax["models"][path.stem]

@@ -81,6 +81,26 @@ def test_every_example_spec_builds_with_the_static_names_and_counts(path):
     assert model.count_params() == inference.params.total
 
 
+def test_every_kind_spec_builds_on_tensorflow_with_the_static_shapes_and_counts(tmp_path):
+    # The specs that hold every layer kind (tests/compiler/test_backends.py trains them on JAX
+    # against the same static counts): here, in-process on TensorFlow.
+    from test_backends import EVERY_KIND
+
+    from dlspec import compiler
+
+    for name, text in EVERY_KIND.items():
+        spec, _, inference = analysed(write(tmp_path, f"name: {name}\n{text}", name))
+        model = compiler.model(spec, inference)
+        assert {layer.name for layer in model.layers} == {"input"} | {
+            r.name for r in inference.layers
+        }, name
+        for row in inference.layers:
+            layer = model.get_layer(row.name)
+            assert tuple(layer.output.shape[1:]) == row.output_shape, (name, row.name)
+            assert layer.count_params() == row.params.total, (name, row.name)
+        assert model.count_params() == inference.params.total, name
+
+
 def test_embedding_takes_its_vocabulary_from_the_data():
     from dlspec import compiler
 
