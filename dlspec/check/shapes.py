@@ -263,7 +263,7 @@ def unused(rows: list[LayerInfo], taken_by_head: str, source_map: SourceMap) -> 
         make(
             "DLS332",
             f"the output of '{row.name}' goes nowhere: no layer takes it and the head takes "
-            f"'{taken_by_head}'",
+            f"'{taken_by_head}', so the built model leaves it out",
             source_map.locate_key((*row.path, row.kind)),
             "take it with 'from', make it model.output, or remove the layer",
             warning=True,

@@ -64,7 +64,8 @@ def test_model_output_picks_the_layer_the_head_takes(infer) -> None:
     assert (d.code, d.span.line, d.span.col) == ("DLS332", 7, 7)
     assert (
         d.message
-        == "the output of 'spare' goes nowhere: no layer takes it and the head takes 'hidden'"
+        == "the output of 'spare' goes nowhere: no layer takes it and the head takes 'hidden', "
+        "so the built model leaves it out"
     )
 
 
