@@ -111,7 +111,7 @@ def walk(
     rows: list[LayerInfo] = []
     walk_state.outputs[INPUT] = shape
     dtypes = {INPUT: dtype}
-    planned = _planned_names(layers) if walk_state.block is None else {}
+    planned = _planned_names(layers, walk_state, prefix) if walk_state.block is None else {}
     for index, layer in enumerate(layers):
         path = (*prefix, index)
         kind = kind_of(type(layer))
@@ -137,14 +137,17 @@ def walk(
     return rows, walk_state.outputs[walk_state.last]
 
 
-def _planned_names(layers: list[LayerSpec]) -> dict[str, int]:
-    """The name each top-level item will have, with its index (to tell 'later' from 'none')."""
-    counters: dict[str, int] = {}
+def _planned_names(
+    layers: list[LayerSpec], walk_state: Walk, prefix: tuple[Any, ...]
+) -> dict[str, int]:
+    """The name each top-level item will have, with its index (to tell 'later' from 'none').
+
+    Named by a scratch walk, so the naming rule stays ``Walk.name``'s alone.
+    """
+    scratch = Walk(walk_state.source_map, walk_state.data)
     planned: dict[str, int] = {}
     for index, layer in enumerate(layers):
-        kind = kind_of(type(layer))
-        counters[kind] = counters.get(kind, 0) + 1
-        planned.setdefault(layer.name or f"{kind}_{counters[kind]}", index)
+        planned.setdefault(scratch.name(layer, (*prefix, index)), index)
     return planned
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from dlspec.base import Shape
-from dlspec.layers.merge import MergeSpec, elementwise
-
-if TYPE_CHECKING:
-    import keras
+from dlspec.layers.merge import ElementwiseSpec
 
 
-class AddSpec(MergeSpec):
+class AddSpec(ElementwiseSpec):
     """Sums its inputs element-wise: the join of a skip connection, ``y = x + f(x)``.
 
     Inputs of one shape (a size of 1 stretches); output that shape. No weights.
@@ -27,14 +23,5 @@ class AddSpec(MergeSpec):
     ```
     """
 
+    KERAS_CLASS = "Add"
     kind: Literal["add"] = Field(description="Layer kind.")
-
-    def merged_shape(self, shapes: list[Shape]) -> Shape:
-        """The common shape."""
-        return elementwise("add", shapes)
-
-    def build(self, name: str) -> keras.layers.Layer:
-        """A ``keras.layers.Add``."""
-        import keras
-
-        return keras.layers.Add(name=name)

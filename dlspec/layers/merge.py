@@ -8,10 +8,13 @@ of 1 (or one known only at run time) stretches to the other.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from dlspec.base import Shape, ShapeError, format_shape
 from dlspec.layers.layer import LayerSpec
+
+if TYPE_CHECKING:
+    import keras
 
 HINT = "name two or more inputs: 'from: [dense_1, dense_2]'"
 
@@ -60,3 +63,23 @@ def elementwise(kind: str, shapes: list[Shape]) -> Shape:
                 merged.append(a)
         out = tuple(merged)
     return out
+
+
+class ElementwiseSpec(MergeSpec):
+    """Base of ``add`` and ``multiply``: inputs of one shape, joined value by value.
+
+    The Keras layer is ``keras.layers.<KERAS_CLASS>`` (``Add``, ``Multiply``).
+    """
+
+    KERAS_CLASS: ClassVar[str]
+
+    def merged_shape(self, shapes: list[Shape]) -> Shape:
+        """The common shape."""
+        return elementwise(self.kind, shapes)  # type: ignore[attr-defined]
+
+    def build(self, name: str) -> keras.layers.Layer:
+        """The Keras merge layer of ``KERAS_CLASS``."""
+        import keras
+
+        layer: keras.layers.Layer = getattr(keras.layers, self.KERAS_CLASS)(name=name)
+        return layer

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from dlspec.base import Shape
-from dlspec.layers.merge import MergeSpec, elementwise
-
-if TYPE_CHECKING:
-    import keras
+from dlspec.layers.merge import ElementwiseSpec
 
 
-class MultiplySpec(MergeSpec):
+class MultiplySpec(ElementwiseSpec):
     """Multiplies its inputs element-wise: one branch gating another (a sigmoid gate).
 
     Inputs of one shape (a size of 1 stretches); output that shape. No weights.
@@ -27,14 +23,5 @@ class MultiplySpec(MergeSpec):
     ```
     """
 
+    KERAS_CLASS = "Multiply"
     kind: Literal["multiply"] = Field(description="Layer kind.")
-
-    def merged_shape(self, shapes: list[Shape]) -> Shape:
-        """The common shape."""
-        return elementwise("multiply", shapes)
-
-    def build(self, name: str) -> keras.layers.Layer:
-        """A ``keras.layers.Multiply``."""
-        import keras
-
-        return keras.layers.Multiply(name=name)
