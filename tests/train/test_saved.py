@@ -234,3 +234,47 @@ def test_a_run_trained_on_the_rmse_loss_evaluates_in_a_new_process(shell) -> Non
     run = trained(shell, SPECS / "diabetes_regression.yaml", "training.epochs=2", "task.loss=rmse")
     check_evaluate_repeats_the_test_scores(shell("evaluate", run, "--json"), run)
     assert "loss: rmse" in (run / "spec.yaml").read_text()
+
+
+# Every layer kind added with the graphs and the decoders, in one small run on the digits.
+NEW_KINDS = """\
+name: digits-new-kinds
+data: {source: sklearn:digits, scale: minmax}
+task: multiclass
+model:
+  layers:
+    - reshape: [8, 8, 1]
+    - random_flip: horizontal
+    - random_rotation: 0.05
+    - random_zoom: 0.1
+    - random_translation: {height_factor: 0.1, width_factor: 0.1}
+    - zero_padding2d: 1
+    - conv2d: {filters: 4, kernel_size: 3, strides: 2}
+    - up_sampling2d: 2
+    - conv2d_transpose: {filters: 2, kernel_size: 3}
+    - flatten
+    - dense: {units: 8, name: code}
+    - repeat_vector: 4
+    - zero_padding1d: 1
+    - up_sampling1d: 2
+    - conv1d_transpose: {filters: 4, kernel_size: 3, strides: 2, padding: same}
+    - time_distributed: {dense: 4}
+    - global_average_pooling1d
+    - multiply:
+      from: [global_average_pooling1d_1, global_average_pooling1d_1]
+training: {epochs: 1, batch_size: 64}
+validation: {type: holdout}
+"""
+
+
+def test_a_run_of_the_new_layer_kinds_evaluates_and_predicts_in_new_processes(
+    shell, tmp_path: Path
+) -> None:
+    (tmp_path / "kinds.yaml").write_text(NEW_KINDS)
+    run = trained(shell, "kinds.yaml")
+    inputs = tmp_path / "rows.npz"
+    np.savez(inputs, x=np.random.default_rng(0).random((3, 64)) * 16)
+    scored, done = shell.together(["evaluate", run, "--json"], ["predict", run, inputs])
+    check_evaluate_repeats_the_test_scores(scored, run)
+    header, *rows = list(csv.reader(io.StringIO(done.ok().stdout)))
+    assert header[-1] == "predicted" and len(rows) == 3
