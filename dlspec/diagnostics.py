@@ -144,7 +144,8 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS329": ("outside-folder", "a data or extends path that leaves the spec's folder"),
     "DLS330": ("graph-reference", "a 'from' or model.output naming no earlier layer or input"),
     "DLS331": ("bad-merge", "inputs that do not fit together, or too few or many for the kind"),
-    "DLS332": ("unused-output", "a layer whose output nothing takes"),
+    "DLS332": ("unused-output", "a layer or named input whose output nothing takes"),
+    "DLS333": ("input-forms", "model.input and model.inputs both given"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

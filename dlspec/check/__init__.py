@@ -22,16 +22,34 @@ from dlspec.spec.document import SourceMap
 __all__ = ["DataInfo", "Inference", "LayerInfo", "lint", "run"]
 
 
+# Each input's example shape and dtype, by name: {"input": ...} for the one input of a chain.
+Inputs = dict[str, tuple[Shape, str]]
+
+
 @dataclass
 class Inference:
-    """What static analysis learned: the input, every layer (head last), the diagnostics."""
+    """What static analysis learned: the inputs, every layer (head last), the diagnostics."""
 
-    input_shape: Shape | None
-    input_dtype: str
+    inputs: Inputs | None  # None: the shapes are known only once the data loads
     layers: list[LayerInfo]
     data: DataInfo
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: str = shapes.INPUT  # the output the head takes: model.output, or the last layer's
+    named: bool = False  # model.inputs names the inputs: the model takes a dict of arrays
+
+    @property
+    def input_shape(self) -> Shape | None:
+        """The shape of the one input of a model without named inputs (None otherwise)."""
+        if self.named or self.inputs is None:
+            return None
+        return self.inputs[shapes.INPUT][0]
+
+    @property
+    def input_dtype(self) -> str:
+        """The dtype of the one input of a model without named inputs."""
+        if self.named or self.inputs is None:
+            return self.data.dtype
+        return self.inputs[shapes.INPUT][1]
 
     @property
     def complete(self) -> bool:
@@ -41,6 +59,8 @@ class Inference:
     @property
     def graph(self) -> bool:
         """Whether any layer (or the head) takes another output than the one just before it."""
+        if self.named:
+            return True
         previous = shapes.INPUT
         for row in self.layers:
             if row.inputs != (previous,):
@@ -57,69 +77,103 @@ class Inference:
         return total
 
 
+def _differs(shape: Shape, given: Shape | None) -> bool:
+    """Whether a shape written in the spec disagrees with the data's (None sizes agree)."""
+    return given is not None and (
+        len(shape) != len(given)
+        or any(
+            a is not None and b is not None and a != b for a, b in zip(shape, given, strict=True)
+        )
+    )
+
+
+def _named(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Inputs, list[Diagnostic]]:
+    """``model.inputs``: each named input's shape, checked against a one-input source."""
+    assert spec.model.inputs is not None
+    found: list[Diagnostic] = []
+    if spec.model.input is not None:
+        found.append(
+            make(
+                "DLS333",
+                "model.input and model.inputs are both given",
+                source_map.locate_key(("model", "inputs")),
+                "one input is 'input: SHAPE'; several are 'inputs: {name: SHAPE, ...}'",
+            )
+        )
+    inputs: Inputs = {
+        name: (tuple(given.shape), given.dtype) for name, given in spec.model.inputs.items()
+    }
+    if data.shape is not None:
+        found.append(
+            make(
+                "DLS306",
+                f"model.inputs names {', '.join(inputs)}, but the data source gives one "
+                f"unnamed input, {format_shape(data.shape)}",
+                source_map.locate_key(("model", "inputs")),
+                "several inputs come from an npz with one array per input name; "
+                "for this source write 'input:'",
+            )
+        )
+    return inputs, found
+
+
 def _input(
     spec: Spec, data: DataInfo, source_map: SourceMap
-) -> tuple[Shape | None, str, list[Diagnostic]]:
+) -> tuple[Inputs | None, list[Diagnostic]]:
+    if spec.model.inputs is not None:
+        return _named(spec, data, source_map)
     given = spec.model.input
     if given is None:
         if data.shape is None and not data.known_at_load:
-            return (
-                None,
-                data.dtype,
-                [
-                    make(
-                        "DLS305",
-                        "the input shape is not given and the data source does not tell it",
-                        source_map.locate(("model",)),
-                        "add model.input, e.g. 'input: [28, 28, 1]'",
-                    )
-                ],
-            )
-        return data.shape, data.dtype, []
-    shape = tuple(given.shape)
-    if data.shape is not None and (
-        len(shape) != len(data.shape)
-        or any(
-            a is not None and b is not None and a != b
-            for a, b in zip(shape, data.shape, strict=True)
-        )
-    ):
-        return (
-            shape,
-            given.dtype,
-            [
+            return None, [
                 make(
-                    "DLS306",
-                    f"model.input is {format_shape(shape)}, "
-                    f"but the data gives {format_shape(data.shape)}",
-                    source_map.locate(("model", "input")),
-                    "remove model.input to take the shape from the data",
+                    "DLS305",
+                    "the input shape is not given and the data source does not tell it",
+                    source_map.locate(("model",)),
+                    "add model.input, e.g. 'input: [28, 28, 1]'",
                 )
-            ],
+            ]
+        return (None if data.shape is None else {shapes.INPUT: (data.shape, data.dtype)}), []
+    shape = tuple(given.shape)
+    found = []
+    if _differs(shape, data.shape):
+        assert data.shape is not None
+        found.append(
+            make(
+                "DLS306",
+                f"model.input is {format_shape(shape)}, "
+                f"but the data gives {format_shape(data.shape)}",
+                source_map.locate(("model", "input")),
+                "remove model.input to take the shape from the data",
+            )
         )
-    return shape, given.dtype, []
+    one: Inputs = {shapes.INPUT: (shape, given.dtype)}
+    return one, found
 
 
 def run(spec: Spec, source_map: SourceMap) -> Inference:
     """Infer shapes and counts and apply every lint rule; diagnostics are sorted by place."""
     data, diagnostics = describe(spec.data, source_map)
-    shape, dtype, found = _input(spec, data, source_map)
+    inputs, found = _input(spec, data, source_map)
     diagnostics += found
+    named = spec.model.inputs is not None
     rows: list[LayerInfo] = []
     taken = shapes.INPUT
-    if shape is not None:
+    if inputs is not None:
         state = shapes.Walk(source_map, data)
-        rows, body = shapes.walk(list(spec.model.layers), shape, dtype, state, ("model", "layers"))
+        where = ("model", "inputs") if named else None
+        rows, body = shapes.walk(list(spec.model.layers), inputs, state, ("model", "layers"), where)
         diagnostics += state.diagnostics
         if body is not None:
             taken, found = shapes.output(spec.model.output, rows, state)
-            diagnostics += found + shapes.unused(rows, taken, source_map)
+            paths = {name: ("model", "inputs", name) for name in inputs} if named else None
+            diagnostics += found + shapes.unused(rows, taken, source_map, paths)
             head, found = tasks.head(spec, state.outputs[taken], data, source_map)
             diagnostics += found
             if head is not None:
                 rows.append(replace(head, inputs=(taken,)))
     diagnostics += rules.apply(rules.Context(spec, data, source_map, rows))
-    return Inference(shape, dtype, rows, data, sort(diagnostics), taken)
+    return Inference(inputs, rows, data, sort(diagnostics), taken, named)
 
 
 def lint(

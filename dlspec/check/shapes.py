@@ -40,9 +40,10 @@ class Walk:
     counters: dict[str, int] = field(default_factory=dict)
     names: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     block: str | None = None  # the enclosing block's name, inside a residual body
-    # Every output inferred so far, by name ('input' first), and the last item's name.
+    # Every output inferred so far, by name (the inputs first), and the last item's name (None
+    # before the first item of a model with several inputs: it must name the one it takes).
     outputs: dict[str, Shape] = field(default_factory=dict)
-    last: str = INPUT
+    last: str | None = INPUT
 
     def from_span(self, path: tuple[Any, ...], kind: str, index: int | None = None) -> Span:
         """Where an item's ``from`` is written (beside its kind, or among its arguments)."""
@@ -98,19 +99,44 @@ def resolve(layer: LayerSpec, data: DataInfo) -> LayerSpec:
 
 
 def walk(
-    layers: list[LayerSpec], shape: Shape, dtype: str, walk_state: Walk, prefix: tuple[Any, ...]
+    layers: list[LayerSpec],
+    inputs: dict[str, tuple[Shape, str]],
+    walk_state: Walk,
+    prefix: tuple[Any, ...],
+    named: tuple[Any, ...] | None = None,
 ) -> tuple[list[LayerInfo], Shape | None]:
     """Infer every layer in turn; stop at the first that cannot take its input.
 
     An item takes the previous item's output (the first takes the input), or the outputs its
-    ``from`` names: earlier layers of the list or ``input`` (a graph; not inside a block).
+    ``from`` names: earlier layers of the list or inputs (a graph; not inside a block).
     ``walk_state.outputs`` holds every output inferred, by name.
+
+    Args:
+        layers: The items, first first.
+        inputs: Each input's shape and dtype by name: ``{"input": ...}`` alone for a chain.
+        walk_state: Names and diagnostics so far.
+        prefix: Where the list stands in the YAML.
+        named: Where ``model.inputs`` stands, when it names the inputs: its names are taken
+            like layer names, and the first item must say in ``from`` which input it takes.
 
     Returns the rows inferred and the last item's shape (None after an error).
     """
     rows: list[LayerInfo] = []
-    walk_state.outputs[INPUT] = shape
-    dtypes = {INPUT: dtype}
+    dtypes: dict[str, str] = {}
+    for name, (shape, dtype) in inputs.items():
+        walk_state.outputs[name], dtypes[name] = shape, dtype
+        if named is not None:
+            walk_state.names.setdefault(name, (*named, name))
+            if name in RESERVED_NAMES[1:]:
+                walk_state.diagnostics.append(
+                    make(
+                        "DLS324",
+                        f"input name '{name}' is reserved for the model's {name} layer",
+                        walk_state.source_map.locate_key((*named, name)),
+                        "choose another name",
+                    )
+                )
+    walk_state.last = next(iter(inputs)) if len(inputs) == 1 else None
     planned = _planned_names(layers, walk_state, prefix) if walk_state.block is None else {}
     for index, layer in enumerate(layers):
         path = (*prefix, index)
@@ -130,10 +156,23 @@ def walk(
         if isinstance(layer, ResidualSpec):
             body = _child(walk_state, name)
             children, _ = walk(
-                layer.sublayers(), shapes[0], dtypes[sources[0]], body, (*path, kind, "layers")
+                layer.sublayers(),
+                {INPUT: (shapes[0], dtypes[sources[0]])},
+                body,
+                (*path, kind, "layers"),
             )
         rows.append(LayerInfo(name, kind, out, params, layer, path, children, tuple(sources)))
         walk_state.outputs[name], dtypes[name], walk_state.last = out, "float32", name
+    if walk_state.last is None:  # several inputs and no layer to take them
+        walk_state.diagnostics.append(
+            make(
+                "DLS330",
+                "the model has several inputs and no layers: the head takes one output",
+                walk_state.source_map.locate_key(named or prefix),
+                f"join them first: '- concatenate: {{from: [{', '.join(inputs)}]}}'",
+            )
+        )
+        return rows, None
     return rows, walk_state.outputs[walk_state.last]
 
 
@@ -161,6 +200,18 @@ def _sources(
 ) -> list[str] | None:
     """The outputs an item takes, or None after reporting a name that is not there (DLS330)."""
     if layer.from_ is None:
+        if walk_state.last is None:
+            inputs = ", ".join(walk_state.outputs)
+            walk_state.diagnostics.append(
+                make(
+                    "DLS330",
+                    f"layers[{index}] ({kind}) takes no input: the model has several "
+                    f"({inputs}), and its first layer names the one it takes",
+                    walk_state.source_map.locate_key((*path, kind)),
+                    f"add 'from: {next(iter(walk_state.outputs))}' beside '{kind}'",
+                )
+            )
+            return None
         return [walk_state.last]
     if walk_state.block is not None:
         walk_state.diagnostics.append(
@@ -245,7 +296,11 @@ def _located(
 def output(
     spec_output: str | None, rows: list[LayerInfo], walk_state: Walk
 ) -> tuple[str, list[Diagnostic]]:
-    """The name of the output the head takes: ``model.output``, or the last item's."""
+    """The name of the output the head takes: ``model.output``, or the last item's.
+
+    Called after a walk that ended without error, so there is a last item (or one input).
+    """
+    assert walk_state.last is not None
     if spec_output is None or spec_output in walk_state.outputs:
         return spec_output or walk_state.last, []
     known = [row.name for row in rows]
@@ -259,10 +314,18 @@ def output(
     ]
 
 
-def unused(rows: list[LayerInfo], taken_by_head: str, source_map: SourceMap) -> list[Diagnostic]:
-    """DLS332: layers whose output no later item takes and the head does not either."""
+def unused(
+    rows: list[LayerInfo],
+    taken_by_head: str,
+    source_map: SourceMap,
+    inputs: dict[str, tuple[Any, ...]] | None = None,
+) -> list[Diagnostic]:
+    """DLS332: layers whose output no later item takes and the head does not either.
+
+    ``inputs``: named inputs by where each stands in the YAML; one that nothing takes too.
+    """
     taken = {taken_by_head} | {source for row in rows for source in row.inputs}
-    return [
+    layers = [
         make(
             "DLS332",
             f"the output of '{row.name}' goes nowhere: no layer takes it and the head takes "
@@ -273,6 +336,17 @@ def unused(rows: list[LayerInfo], taken_by_head: str, source_map: SourceMap) -> 
         )
         for row in rows
         if row.name not in taken
+    ]
+    return layers + [
+        make(
+            "DLS332",
+            f"the input '{name}' goes nowhere: no layer takes it, yet the data must give it",
+            source_map.locate_key(path),
+            "take it with 'from', or remove it from model.inputs",
+            warning=True,
+        )
+        for name, path in (inputs or {}).items()
+        if name not in taken
     ]
 
 

@@ -40,7 +40,7 @@ def summary(
         raise fail(error.diagnostics) from None
     keras_view = None
     if with_keras:
-        if inference.input_shape is None or not inference.complete:
+        if inference.inputs is None or not inference.complete:
             err.print(
                 f"dlspec summary: cannot build '{spec_file}' for --keras: its input shape or "
                 "head width is known only once the data loads"
@@ -54,7 +54,7 @@ def summary(
     else:
         out.print(summary_module.table(inference, f"{spec.name} ({spec.task.type})", keras_view))
     if not inference.complete:
-        missing = "input shape" if inference.input_shape is None else "head width"
+        missing = "input shape" if inference.inputs is None else "head width"
         err.print(
             f"note: the {missing} of '{spec.data.source if spec.data else spec_file}' is known "
             "only once the data loads; give model.input (and the task's head size) to see "

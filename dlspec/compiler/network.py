@@ -31,7 +31,8 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
             (a source whose classes are known once the data loads); ignored otherwise.
 
     Returns:
-        A functional model named after the spec: ``Input(name="input")``, each body layer on
+        A functional model named after the spec: ``Input(name="input")`` (or one input per
+        name of ``model.inputs``, taking a dict of arrays by name), each body layer on
         the outputs it takes (the one before it, or those its ``from`` names), then
         ``Dense(units, task activation, name="head")`` on ``model.output`` (the last layer).
 
@@ -41,7 +42,7 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
     """
     if has_errors(inference.diagnostics):
         raise SpecError(inference.diagnostics)
-    if inference.input_shape is None:
+    if inference.inputs is None:
         raise ValueError(
             f"{spec.name}: the input shape is known only once the data loads; set model.input"
         )
@@ -58,16 +59,20 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
         raise ValueError(
             f"{spec.name}: the head's width is known only once the data loads; pass head_units"
         )
-    inputs = keras.Input(shape=inference.input_shape, dtype=inference.input_dtype, name="input")
+    inputs = {
+        name: keras.Input(shape=shape, dtype=dtype, name=name)
+        for name, (shape, dtype) in inference.inputs.items()
+    }
     # Each layer takes the outputs static inference found for it: the one before it, or those
     # its 'from' names (a merge takes them as a list).
-    tensors = {INPUT: inputs}
+    tensors = dict(inputs)
     for row in body:
         assert row.spec is not None
         taken = [tensors[name] for name in row.inputs]
         tensors[row.name] = row.spec.build(row.name)(taken if row.spec.MERGES else taken[0])
     outputs = head(spec.task, units)(tensors[inference.output])
-    return keras.Model(inputs, outputs, name=spec.name)
+    # Named inputs take a dict of arrays by name; the one input of a chain takes an array.
+    return keras.Model(inputs if inference.named else inputs[INPUT], outputs, name=spec.name)
 
 
 def from_file(path: str | Path, overrides: Sequence[str] = ()) -> keras.Model:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from dlspec.base import Shape, format_shape
 from dlspec.check import Inference, LayerInfo
+from dlspec.check.shapes import INPUT
 
 if TYPE_CHECKING:
     import keras
@@ -109,7 +110,9 @@ def compare(inference: Inference, model: keras.Model) -> KerasView:
 def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[str, Any]:
     """``{"layers": [{"name", "kind", "inputs", "output_shape", "params"}, ...], ...}``.
 
-    ``inputs`` names the outputs a layer takes (``input``, or earlier layers by name).
+    ``inputs`` names the outputs a layer takes (``input``, or earlier layers by name). The
+    top-level ``inputs`` gives each input's shape by name; ``input_shape`` the one input's of a
+    model without named inputs (else null).
 
     With ``keras_view`` each layer also has ``"keras_output_shape"`` and ``"keras_params"``
     (null where the model has no such layer), and the whole ``"keras_total_params"``.
@@ -131,6 +134,7 @@ def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[s
         layers.append(item)
     out: dict[str, Any] = {
         "input_shape": list(inference.input_shape) if inference.input_shape else None,
+        "inputs": {name: list(shape) for name, (shape, _) in (inference.inputs or {}).items()},
         "layers": layers,
         "total_params": params.total,
         "trainable_params": params.trainable,
@@ -145,18 +149,26 @@ def to_json(inference: Inference, keras_view: KerasView | None = None) -> dict[s
 def table(inference: Inference, title: str, keras_view: KerasView | None = None) -> Table:
     """Layer, kind, output shape and parameters, with totals in the footer.
 
-    A graph (a layer with ``from``, or a ``model.output``) also shows what each layer takes.
+    A graph (a layer with ``from``, or a ``model.output``) also shows what each layer takes;
+    named inputs come first, one row each.
 
     With ``keras_view``, Keras's output shape and count follow the static ones, and a "keras"
     column says ``ok`` where they agree and ``DIFFERS`` where they do not.
     """
     params = inference.params
     out = Table(title=title, show_footer=True, title_justify="left")
-    shape = format_shape(inference.input_shape) if inference.input_shape else "?"
+    # Named inputs are rows of their own, as layers take them; the one input is in the footer.
+    named = inference.inputs if inference.named and inference.inputs is not None else {}
+    if inference.inputs is None:
+        given = "input ?"
+    elif named:
+        given = f"{len(named)} input{'s' * (len(named) != 1)}"
+    else:
+        given = f"input {format_shape(inference.inputs[INPUT][0])}"
     # Names stay whole (their ends tell nested layers apart) and the kind column gives way;
     # beside Keras's columns there is no room for that, so names fold there.
     out.add_column("layer", footer="total", no_wrap=keras_view is None, overflow="fold")
-    out.add_column("kind", footer=f"input {shape}", overflow="fold")
+    out.add_column("kind", footer=given, overflow="fold")
     graph = inference.graph  # a graph shows what each layer takes; a chain needs no column
     if graph:
         out.add_column("from", overflow="fold")
@@ -167,6 +179,15 @@ def table(inference: Inference, title: str, keras_view: KerasView | None = None)
         out.add_column("keras shape", no_wrap=True)
         out.add_column("keras params", justify="right", footer=f"{keras_view.total_params:,}")
         out.add_column("keras", footer=_mark(total_ok))
+    for name, (shape, _) in named.items():
+        out.add_row(
+            name,
+            "input",
+            *([""] if graph else []),
+            format_shape(shape),
+            "0",
+            *(["", "", ""] if keras_view is not None else []),
+        )
     for depth, row in rows(inference):
         prefix = "  " * depth + ("└ " if depth else "")
         cells = [

@@ -158,6 +158,10 @@ def _input_shorthand(value: Any) -> Any:
     return {"shape": value} if isinstance(value, list) else value
 
 
+# An input's name: a Keras layer name, an npz array name and a spec key alike.
+InputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
+
+
 class InputSpec(SpecModel):
     """The shape of one example (no batch axis) and its dtype.
 
@@ -184,10 +188,26 @@ class ModelSpec(SpecModel):
       layers:
         - dense: {units: 16, activation: relu}
     ```
+
+    With several inputs, ``inputs`` names them and the layers say which they take:
+
+    ```yaml
+    model:
+      inputs: {pixels: [8, 8, 1], meta: [3]}
+      layers:
+        - flatten: {from: pixels}
+        - concatenate: {from: [flatten_1, meta]}
+    ```
     """
 
     input: Annotated[InputSpec, BeforeValidator(_input_shorthand)] | None = Field(
         default=None, description="Example shape; may be left out when the data tells it."
+    )
+    inputs: dict[InputName, Annotated[InputSpec, BeforeValidator(_input_shorthand)]] | None = Field(
+        default=None,
+        min_length=1,
+        description="Several named inputs, each with its shape (a graph's layers take them "
+        "with 'from'); instead of 'input'. The data gives one array per name.",
     )
     layers: list[LayerItem] = Field(
         default_factory=list, description="The body, first layer first; empty for one neuron."

@@ -109,7 +109,7 @@ def complete(
     Raises:
         SpecError: the spec does not fit the loaded data.
     """
-    if inference.input_shape is not None or source_map is None:
+    if inference.inputs is not None or source_map is None:
         return inference
     dtype: Literal["int32", "float32"] = (
         "int32" if np.issubdtype(dataset.x.dtype, np.integer) else "float32"

@@ -115,3 +115,52 @@ def test_inputs_that_do_not_fit_the_kind_are_dls331(infer, layers, message) -> N
     inference = infer(IRIS + "  layers:\n" + layers)
     assert codes(inference) == ["DLS331"]
     assert inference.diagnostics[0].message == message
+
+
+TWO_INPUTS = """\
+task: {type: regression, outputs: 1}
+model:
+  inputs:
+    words: {shape: [5], dtype: int32}
+    meta: [3]
+  layers:
+    - embedding: {input_dim: 50, output_dim: 4, from: words}
+    - global_average_pooling1d
+    - dense: {units: 2, from: meta}
+    - concatenate: {from: [global_average_pooling1d_1, dense_1]}
+"""
+
+
+def test_named_inputs_are_taken_by_name_each_with_its_shape_and_dtype(infer) -> None:
+    inference = infer(TWO_INPUTS)
+    assert inference.diagnostics == []
+    assert inference.named and inference.graph
+    assert inference.inputs == {"words": ((5,), "int32"), "meta": ((3,), "float32")}
+    assert inference.input_shape is None  # there is no one input
+    taken = {row.name: (row.inputs, row.output_shape) for row in inference.layers}
+    assert taken["embedding_1"] == (("words",), (5, 4))
+    assert taken["global_average_pooling1d_1"] == (("embedding_1",), (4,))
+    assert taken["dense_1"] == (("meta",), (2,))
+    assert taken["concatenate_1"] == (("global_average_pooling1d_1", "dense_1"), (6,))
+    assert inference.params.total == 50 * 4 + (3 * 2 + 2) + (6 + 1)
+
+
+def test_the_summary_lists_named_inputs_as_rows_and_json_by_name(infer) -> None:
+    inference = infer(TWO_INPUTS)
+    table = summary.table(inference, "t")
+    assert list(table.columns[0].cells)[:3] == ["words", "meta", "embedding_1"]
+    assert list(table.columns[1].cells)[:2] == ["input", "input"]
+    assert table.columns[1].footer == "2 inputs"
+    data = summary.to_json(inference)
+    assert data["inputs"] == {"words": [5], "meta": [3]} and data["input_shape"] is None
+
+
+def test_an_embedding_on_a_float_named_input_is_dls304(infer) -> None:
+    inference = infer(TWO_INPUTS.replace("from: words}", "from: meta}"))
+    assert "DLS304" in codes(inference)
+
+
+def test_a_chain_keeps_its_one_input_named_input(infer) -> None:
+    inference = infer(IRIS + "  layers: [dense: 8]\n")
+    assert not inference.named and inference.inputs == {"input": ((4,), "float32")}
+    assert summary.to_json(inference)["inputs"] == {"input": [4]}

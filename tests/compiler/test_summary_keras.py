@@ -151,3 +151,29 @@ def test_a_graph_builds_as_inferred_with_each_layer_on_what_it_takes(shell, tmp_
         ["input"], ["input"], ["deep", "dense_2"], ["concatenate_1"], ["deep", "dense_3"],
         ["add_1"],
     ]  # fmt: skip
+
+
+def test_named_inputs_build_as_inferred_and_the_model_takes_a_dict(shell, tmp_path):
+    (tmp_path / "two.yaml").write_text(
+        "task: {type: regression, outputs: 2}\nmodel:\n  inputs:\n"
+        "    words: {shape: [5], dtype: int32}\n    pixels: [4, 4, 1]\n  layers:\n"
+        "    - embedding: {input_dim: 30, output_dim: 3, from: words}\n"
+        "    - flatten: {name: sequence}\n"
+        "    - conv2d: {filters: 2, kernel_size: 3, from: pixels}\n    - flatten\n"
+        "    - concatenate: {from: [sequence, flatten_2]}\n"
+    )
+    done = shell("summary", "two.yaml", "--keras", "--json").ok()
+    data = done.json()
+    assert data["keras_differences"] == [] and data["keras_total_params"] == data["total_params"]
+    assert data["inputs"] == {"words": [5], "pixels": [4, 4, 1]}
+    # The built model's inputs are the named ones, with their dtypes, and it takes a dict.
+    import numpy as np
+
+    from dlspec import compiler
+
+    model = compiler.from_file(tmp_path / "two.yaml")
+    assert sorted((t.name, str(t.dtype)) for t in model.inputs) == [
+        ("pixels", "float32"), ("words", "int32")
+    ]  # fmt: skip
+    x = {"words": np.ones((3, 5), "int32"), "pixels": np.ones((3, 4, 4, 1), "float32")}
+    assert model.predict(x, verbose=0).shape == (3, 2)
