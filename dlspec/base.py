@@ -81,6 +81,16 @@ def format_shape(shape: Shape) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
+def shapes_differ(shape: Shape, given: Shape | None) -> bool:
+    """Whether a shape written in the spec disagrees with the data's (a None size agrees)."""
+    return given is not None and (
+        len(shape) != len(given)
+        or any(
+            a is not None and b is not None and a != b for a, b in zip(shape, given, strict=True)
+        )
+    )
+
+
 def bare_name(value: Any) -> Any:
     """``adam`` -> ``{"type": "adam"}``; a mapping or anything else passes through unchanged."""
     if isinstance(value, str):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dlspec import spec as spec_module
-from dlspec.base import Params, Shape, format_shape
+from dlspec.base import Params, Shape, format_shape, shapes_differ
 from dlspec.check import rules, shapes, suppress, tasks
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
@@ -77,16 +77,6 @@ class Inference:
         return total
 
 
-def _differs(shape: Shape, given: Shape | None) -> bool:
-    """Whether a shape written in the spec disagrees with the data's (None sizes agree)."""
-    return given is not None and (
-        len(shape) != len(given)
-        or any(
-            a is not None and b is not None and a != b for a, b in zip(shape, given, strict=True)
-        )
-    )
-
-
 def _named(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Inputs, list[Diagnostic]]:
     """``model.inputs``: each named input's shape, checked against a one-input source."""
     assert spec.model.inputs is not None
@@ -136,7 +126,7 @@ def _input(
         return (None if data.shape is None else {shapes.INPUT: (data.shape, data.dtype)}), []
     shape = tuple(given.shape)
     found = []
-    if _differs(shape, data.shape):
+    if shapes_differ(shape, data.shape):
         assert data.shape is not None
         found.append(
             make(

@@ -3,7 +3,10 @@
 The Keras layout is ``x_train``, ``y_train``, ``x_test``, ``y_test`` as in Keras's own dataset
 files; its test arrays then are the test set.
 
-Features become float32, or int32 when ``model.input.dtype`` is int32 (token ids). Integer class
+A model with named inputs (``model.inputs``) reads one array per input name and ``y``, with a
+test split ``NAME_test`` for every name and ``y_test``.
+
+Features become float32, or int32 when the input's dtype is int32 (token ids). Integer class
 labels are kept as they are (ids 0..K-1, as Keras sets store them); text labels are encoded over
 their sorted names.
 """
@@ -12,12 +15,13 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from dlspec.data import windows
 from dlspec.data.dataset import Dataset
+from dlspec.data.features import Features
 from dlspec.data.problems import Problems
 
 if TYPE_CHECKING:
@@ -43,19 +47,22 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     """
     assert spec.data is not None
     found = read(path, problems)
+    if spec.model.inputs is not None:
+        return _load_named(spec, found, path, problems)
     layout = next((pair for pair in LAYOUTS if all(n in found for n in pair)), None)
     if layout is None:
         problems.fail(
             "DLS401",
             f"'{path.name}' holds arrays {', '.join(sorted(found)) or 'none'}, expected 'x' and "
             "'y', or 'x_train', 'y_train' (with 'x_test', 'y_test')",
+            hint="a model of several inputs names them in model.inputs, one array each",
         )
     test = ("x_test", "y_test") if layout[0] == "x_train" and "x_test" in found else None
     if layout[0] == "x_train" and ("x_test" in found) != ("y_test" in found):
         problems.fail("DLS401", f"'{path.name}' has only one of 'x_test' and 'y_test'")
     names = [*layout, *(test or ())]
     for name in names:
-        _check_usable(found[name], name, path, problems)
+        _check_usable(found[name], name, path, problems, features=name.startswith("x"))
     problems.check()
     for name in names:
         _check_finite(found[name], name, path, problems)
@@ -93,7 +100,67 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     )
 
 
-def _check_usable(array: np.ndarray, name: str, path: Path, problems: Problems) -> None:
+def _load_named(
+    spec: Spec, found: dict[str, np.ndarray], path: Path, problems: Problems
+) -> Dataset:
+    """The named-inputs layout: an array per name of ``model.inputs``, ``y``; ``*_test``."""
+    assert spec.model.inputs is not None and spec.data is not None
+    inputs = list(spec.model.inputs)
+    train = [*inputs, "y"]
+    test = [f"{name}_test" for name in train]
+    missing = [name for name in train if name not in found]
+    if missing:
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' holds arrays {', '.join(sorted(found)) or 'none'}; model.inputs "
+            f"needs {', '.join(train)} (one array per input, and y): "
+            f"{', '.join(repr(n) for n in missing)} {'is' if len(missing) == 1 else 'are'} missing",
+            ("model", "inputs", missing[0]) if missing[0] in inputs else ("model", "inputs"),
+            "name each array after its input: np.savez(path, "
+            + ", ".join(f"{name}={name}" for name in train)
+            + ")",
+        )
+    present = [name for name in test if name in found]
+    if present and len(present) != len(test):
+        absent = [name for name in test if name not in found]
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' has a test split for some arrays only: "
+            f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not there",
+            hint="give every input's test array and y_test, or none of them",
+        )
+    if spec.data.window is not None:
+        problems.fail(
+            "DLS401",
+            "'window' turns one series into windows; it takes no named inputs",
+            ("data", "window"),
+            "save the windows as the input arrays and remove 'window'",
+        )
+    names = [*train, *present]
+    for name in names:
+        _check_usable(found[name], name, path, problems, features=name not in ("y", "y_test"))
+    problems.check()
+    for name in names:
+        _check_finite(found[name], name, path, problems)
+    for group in (train, test) if present else (train,):
+        counts = {name: len(found[name]) for name in group}
+        if len(set(counts.values())) > 1:
+            problems.add(
+                "DLS401",
+                "arrays of one split hold different numbers of examples: "
+                + ", ".join(f"'{name}' {count}" for name, count in counts.items()),
+            )
+    problems.check()
+    x = convert(spec, {name: found[name] for name in inputs})
+    x_test = convert(spec, {name: found[f"{name}_test"] for name in inputs}) if present else None
+    y_arrays = [found["y"], *([found["y_test"]] if present else [])]
+    ys, class_names = _targets(spec.task.row.targets, y_arrays, path, problems)
+    return Dataset.create(x, ys[0], x_test, ys[1] if present else None, class_names=class_names)
+
+
+def _check_usable(
+    array: np.ndarray, name: str, path: Path, problems: Problems, *, features: bool
+) -> None:
     """An array of examples: at least one axis, and numbers (labels may be text)."""
     if array.ndim == 0:
         problems.add(
@@ -101,7 +168,7 @@ def _check_usable(array: np.ndarray, name: str, path: Path, problems: Problems) 
             f"array '{name}' of '{path.name}' is a single value, not one entry per example",
             hint="save an array whose first axis runs over the examples",
         )
-    elif name.startswith("x") and array.dtype.kind not in "biuf":
+    elif features and array.dtype.kind not in "biuf":
         problems.add(
             "DLS404",
             f"array '{name}' of '{path.name}' holds "
@@ -137,8 +204,22 @@ def _check_finite(array: np.ndarray, name: str, path: Path, problems: Problems) 
         )
 
 
-def convert(spec: Spec, x: np.ndarray) -> np.ndarray:
-    """Features as float32, or int32 token ids when the model input says int32."""
+@overload
+def convert(spec: Spec, x: np.ndarray) -> np.ndarray: ...
+@overload
+def convert(spec: Spec, x: Features) -> Features: ...
+
+
+def convert(spec: Spec, x: Features) -> Features:
+    """Features as float32, or int32 token ids where the (named) input says int32."""
+    if isinstance(x, dict):
+        given = spec.model.inputs or {}
+        return {
+            name: array.astype(
+                np.int32 if name in given and given[name].dtype == "int32" else np.float32
+            )
+            for name, array in x.items()
+        }
     tokens = spec.model.input is not None and spec.model.input.dtype == "int32"
     if tokens:
         return x.astype(np.int32)
@@ -184,14 +265,37 @@ def _targets(
 
 def read_npz_inputs(
     spec: Spec, path: Path, class_names: list[str] | None
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[Features, np.ndarray | None]:
     """A predict input ``.npz``: ``x`` (or ``x_test``, ``x_train``) and its ``y`` if present.
 
+    For named inputs, an array per input name (or each ``NAME_test``) and ``y`` (``y_test``).
     Features are returned as stored (the caller converts them like its source does); text
     labels are encoded with the training data's ``class_names``.
     """
     problems = Problems(path, lines=True)
     found = read(path, problems)
+    if spec.model.inputs is not None:
+        inputs = list(spec.model.inputs)
+        for suffix in ("", "_test"):
+            if all(name + suffix in found for name in inputs):
+                named = {name: found[name + suffix] for name in inputs}
+                counts = {len(array) for array in named.values()}
+                y = found.get("y" + suffix)
+                if len(counts) > 1 or (y is not None and len(y) not in counts):
+                    problems.fail(
+                        "DLS401",
+                        f"the arrays of '{path.name}' hold different numbers of examples",
+                    )
+                if y is None:
+                    return named, None
+                ys, _ = _targets(spec.task.row.targets, [y], path, problems, class_names)
+                return named, ys[0]
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' holds arrays {', '.join(sorted(found)) or 'none'}: the model takes "
+            f"{', '.join(inputs)}, one array each",
+            hint="name each array after its input (and the targets, if any, y)",
+        )
     for x_name, y_name in (("x", "y"), ("x_test", "y_test"), ("x_train", "y_train")):
         if x_name in found:
             x = found[x_name]

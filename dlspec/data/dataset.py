@@ -7,19 +7,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dlspec.data.features import Features
+
 
 @dataclass
 class Dataset:
     """Examples as numpy arrays, plus what the model, the reports and ``predict`` need to know.
 
     ``x`` is float32 features, int32 token ids, or an object array of raw strings (text tables,
-    which the Preprocessor vectorises). ``y`` is int64 class ids (binary, multiclass), float32
+    which the Preprocessor vectorises); for a model with named inputs, a dict of such arrays by
+    input name (``dlspec.data.features``). ``y`` is int64 class ids (binary, multiclass), float32
     values (regression: ``(n,)`` or ``(n, d)``) or int32 next-token ids ``(n, steps)``.
     """
 
-    x: np.ndarray
+    x: Features
     y: np.ndarray
-    x_test: np.ndarray | None  # the source's own test split (npz x_test/y_test, keras: sets)
+    x_test: Features | None  # the source's own test split (npz x_test/y_test, keras: sets)
     y_test: np.ndarray | None
     class_names: list[str] | None  # classification: label names in class-id order
     feature_names: list[str] | None
@@ -32,9 +35,9 @@ class Dataset:
     @classmethod
     def create(
         cls,
-        x: np.ndarray,
+        x: Features,
         y: np.ndarray,
-        x_test: np.ndarray | None = None,
+        x_test: Features | None = None,
         y_test: np.ndarray | None = None,
         *,
         class_names: list[str] | None = None,
@@ -58,18 +61,30 @@ class Dataset:
         )
 
 
-def fingerprint(*arrays: np.ndarray | None) -> str:
-    """sha256 hex over the arrays' dtypes, shapes and contents (None counts as a value)."""
+def fingerprint(*arrays: Features | None) -> str:
+    """sha256 hex over the arrays' dtypes, shapes and contents (None counts as a value).
+
+    Named inputs count by name, in name order.
+    """
     digest = hashlib.sha256()
-    for array in arrays:
-        if array is None:
-            digest.update(b"none;")
-            continue
-        kind = "object" if array.dtype == object else array.dtype.str
-        digest.update(f"{kind}{array.shape};".encode())
-        if array.dtype == object:
-            for item in array.ravel():
-                digest.update(str(item).encode("utf-8") + b"\0")
+    for value in arrays:
+        if isinstance(value, dict):
+            for name in sorted(value):
+                digest.update(f"[{name}]".encode())
+                _update(digest, value[name])
         else:
-            digest.update(np.ascontiguousarray(array).tobytes())
+            _update(digest, value)
     return digest.hexdigest()
+
+
+def _update(digest: hashlib._Hash, array: np.ndarray | None) -> None:
+    if array is None:
+        digest.update(b"none;")
+        return
+    kind = "object" if array.dtype == object else array.dtype.str
+    digest.update(f"{kind}{array.shape};".encode())
+    if array.dtype == object:
+        for item in array.ravel():
+            digest.update(str(item).encode("utf-8") + b"\0")
+    else:
+        digest.update(np.ascontiguousarray(array).tobytes())

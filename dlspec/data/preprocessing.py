@@ -8,7 +8,9 @@ Three kinds, chosen from the spec:
 - ``text``: a labelled text table's strings to int32 ids with Keras's TextVectorization
   (``max_tokens``, ``output_sequence_length=sequence_length``), adapted on training texts only;
 - ``tokens``: ids that need nothing (a corpus, keras:imdb|reuters, int32 npz); for a corpus it
-  keeps the vocabulary so that generated ids can be decoded.
+  keeps the vocabulary so that generated ids can be decoded;
+- ``inputs``: named inputs (``model.inputs``), each with its own part: ``tokens`` for an int32
+  input, ``scale`` otherwise, fitted on that input's training arrays.
 
 Saved as plain JSON (``preprocessing.json``) plus ``vocabulary.txt`` (one token per line, in id
 order) for text; never pickled.
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from dlspec.data import text
+from dlspec.data.features import Features
 from dlspec.sources import SOURCES
 from dlspec.spec.sections import DEFAULT_MAX_TOKENS, DEFAULT_SEQUENCE_LENGTH
 
@@ -44,8 +47,9 @@ class Preprocessor:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         sequence_length: int = DEFAULT_SEQUENCE_LENGTH,
         vocabulary: list[str] | None = None,
+        parts: dict[str, Preprocessor] | None = None,
     ):
-        if kind not in ("scale", "text", "tokens"):
+        if kind not in ("scale", "text", "tokens", "inputs"):
             raise ValueError(f"unknown preprocessing kind {kind!r}")
         self.kind = kind
         self.scale = scale if kind == "scale" else "none"
@@ -56,6 +60,7 @@ class Preprocessor:
         self.divisor: np.ndarray | None = None
         # text: TextVectorization's vocabulary ('' and '[UNK]' first); tokens: a corpus's
         self.vocabulary = vocabulary
+        self.parts = parts if kind == "inputs" else None  # each named input's, by name
         self._layer: Any = None
 
     @classmethod
@@ -69,6 +74,12 @@ class Preprocessor:
         data = spec.data
         if data is None:
             return cls()
+        if spec.model.inputs is not None:
+            parts = {
+                name: cls("tokens") if given.dtype == "int32" else cls("scale", data.scale)
+                for name, given in spec.model.inputs.items()
+            }
+            return cls("inputs", parts=parts)
         kind = SOURCES[data.scheme].preprocessing(data)
         if kind == "text":
             return cls(
@@ -83,12 +94,20 @@ class Preprocessor:
     @property
     def fitted(self) -> bool:
         """Whether ``transform`` may be called."""
+        if self.parts is not None:
+            return all(part.fitted for part in self.parts.values())
         if self.kind == "text":
             return self._layer is not None
         return self.scale == "none" or self.offset is not None
 
-    def fit(self, x: np.ndarray) -> Preprocessor:
+    def fit(self, x: Features) -> Preprocessor:
         """Learn statistics (or a vocabulary) from training examples ``x``; returns self."""
+        if self.parts is not None:
+            assert isinstance(x, dict)
+            for name, part in self.parts.items():
+                part.fit(x[name])
+            return self
+        assert not isinstance(x, dict)
         if self.kind == "text":
             self._layer = self._vectorizer(None)
             self._layer.adapt(_strings(x))
@@ -105,10 +124,20 @@ class Preprocessor:
             self.offset, self.divisor = offset, np.where(divisor > 0, divisor, 1.0)
         return self
 
-    def transform(self, x: np.ndarray) -> np.ndarray:
-        """Apply the fitted preprocessing: float32 features or int32 token ids."""
+    @overload
+    def transform(self, x: np.ndarray) -> np.ndarray: ...
+    @overload
+    def transform(self, x: Features) -> Features: ...
+
+    def transform(self, x: Features) -> Features:
+        """Apply the fitted preprocessing: float32 features or int32 token ids (by name)."""
         if not self.fitted:
             raise RuntimeError("Preprocessor.transform called before fit")
+        if self.parts is not None:
+            if not isinstance(x, dict):
+                raise ValueError("a model with named inputs takes a dict of arrays by name")
+            return {name: part.transform(x[name]) for name, part in self.parts.items()}
+        assert not isinstance(x, dict)
         if self.kind == "text":
             import keras
 
@@ -125,8 +154,15 @@ class Preprocessor:
         """Write ``preprocessing.json`` (and ``vocabulary.txt``) into ``directory``."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        config: dict[str, Any] = {
-            "format": FORMAT,
+        config = {"format": FORMAT, **self._config()}
+        (directory / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        if self.vocabulary is not None:
+            lines = "".join(token + "\n" for token in self.vocabulary)
+            (directory / VOCABULARY).write_text(lines, encoding="utf-8")
+
+    def _config(self) -> dict[str, Any]:
+        """What ``save`` writes of this preprocessing (of each part, for named inputs)."""
+        return {
             "kind": self.kind,
             "scale": self.scale,
             "max_tokens": self.max_tokens,
@@ -135,11 +171,12 @@ class Preprocessor:
             "offset": None if self.offset is None else self.offset.tolist(),
             "divisor": None if self.divisor is None else self.divisor.tolist(),
             "vocabulary": VOCABULARY if self.vocabulary is not None else None,
+            **(
+                {"inputs": {name: part._config() for name, part in self.parts.items()}}
+                if self.parts is not None
+                else {}
+            ),
         }
-        (directory / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-        if self.vocabulary is not None:
-            lines = "".join(token + "\n" for token in self.vocabulary)
-            (directory / VOCABULARY).write_text(lines, encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> Preprocessor:
@@ -148,16 +185,26 @@ class Preprocessor:
         config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
         if config.get("format") != FORMAT:
             raise ValueError(f"{directory / CONFIG}: unknown format {config.get('format')!r}")
+        return cls._from_config(config, directory)
+
+    @classmethod
+    def _from_config(cls, config: dict[str, Any], directory: Path) -> Preprocessor:
         vocabulary = None
         if config["vocabulary"] is not None:
             lines = (directory / config["vocabulary"]).read_text(encoding="utf-8")
             vocabulary = lines.split("\n")[:-1]
+        parts = None
+        if config["kind"] == "inputs":
+            parts = {
+                name: cls._from_config(part, directory) for name, part in config["inputs"].items()
+            }
         self = cls(
             config["kind"],
             config["scale"],
             config["max_tokens"],
             config["sequence_length"],
             vocabulary,
+            parts,
         )
         if config["offset"] is not None:
             self.offset = np.array(config["offset"], np.float64)

@@ -168,6 +168,7 @@ def read_corpus_inputs(spec: Spec, dataset: Dataset, path: Path) -> tuple[np.nda
     """A predict corpus: ids over the training vocabulary, cut like the training sequences."""
     assert dataset.tokens is not None
     ids = encode(read_corpus(path, Problems(path, lines=True)), dataset.tokens)
+    assert not isinstance(dataset.x, dict)  # a corpus is one input
     length = dataset.x.shape[1] + 1
     ids = ids[: len(ids) // length * length].reshape(-1, length)
     return ids[:, :-1], ids[:, 1:]

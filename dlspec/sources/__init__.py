@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from dlspec.data.dataset import Dataset
+    from dlspec.data.features import Features
     from dlspec.spec import Spec
     from dlspec.spec.document import SourceMap
     from dlspec.spec.sections import DataSpec
@@ -124,7 +125,7 @@ def read_inputs(
     path: str | Path,
     *,
     source_map: SourceMap | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[Features, np.ndarray | None]:
     """Read a ``predict`` input laid out like the training source, before preprocessing.
 
     Each scheme's ``inputs`` says what it reads; any scheme reads an ``.npz`` with ``x``

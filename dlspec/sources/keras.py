@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from dlspec.sources.source import DataInfo, Preprocessing, Source
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from dlspec.data.dataset import Dataset
+    from dlspec.data.features import Features
     from dlspec.data.problems import Problems
     from dlspec.spec import Spec
     from dlspec.spec.document import SourceMap
@@ -60,11 +59,11 @@ class Keras(Source):
         tokens = spec.data.location in TEXT_SETS
         return keras_sets.load_keras(spec.data, problems, tokens=tokens)
 
-    def prepare(self, spec: Spec, x: np.ndarray) -> np.ndarray:
+    def prepare(self, spec: Spec, x: Features) -> Features:
         """Raw arrays as loaded; see ``Source.prepare``."""
         from dlspec.data import keras_sets
 
-        assert spec.data is not None
+        assert spec.data is not None and not isinstance(x, dict)  # keras: sets are one array
         return keras_sets.prepare(spec.data, x, tokens=spec.data.location in TEXT_SETS)
 
     def class_names(

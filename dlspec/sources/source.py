@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from dlspec.data.dataset import Dataset
+    from dlspec.data.features import Features
     from dlspec.data.problems import Problems
     from dlspec.spec import Spec
     from dlspec.spec.document import SourceMap
@@ -111,10 +112,11 @@ class Source:
 
     def inputs(
         self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    ) -> tuple[Features, np.ndarray | None]:
         """A ``predict`` input laid out like this source, and its targets when it has them.
 
-        Any scheme reads an ``.npz`` with ``x`` (and ``y``); other files go to ``table_inputs``.
+        Any scheme reads an ``.npz`` with ``x`` (and ``y``), or with an array per named input;
+        other files go to ``table_inputs``.
         """
         if path.suffix.lower() != ".npz":
             return self.table_inputs(spec, spec_file, path, source_map)
@@ -134,7 +136,7 @@ class Source:
             "DLS401", f"inputs for {self.scheme}: data are read from an .npz file with an array 'x'"
         )
 
-    def prepare(self, spec: Spec, x: np.ndarray) -> np.ndarray:
+    def prepare(self, spec: Spec, x: Features) -> Features:
         """Raw input arrays as ``load`` gives them: float32, or int32 token ids."""
         from dlspec.data import arrays
 

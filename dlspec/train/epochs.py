@@ -24,16 +24,28 @@ import keras
 import numpy as np
 
 from dlspec import backend
+from dlspec.data import features
+from dlspec.data.features import Features
 from dlspec.train.stopping import Stop
 
 BACKENDS = ("jax", "tensorflow")
 LIMIT = 1 << 30  # bytes of training data above which a fit streams through model.fit
 
 
-def supported(*arrays: np.ndarray | None) -> bool:
+def supported(*arrays: Features | None) -> bool:
     """Whether a fit on these arrays takes the fast path (backend and size)."""
-    size = sum(a.nbytes for a in arrays if a is not None)
+    size = sum(features.nbytes(a) for a in arrays)
     return keras.backend.backend() in BACKENDS and size <= LIMIT
+
+
+def _map(function: Callable[[Any], Any], data: Any) -> Any:
+    """``function`` on every array of ``data``: (x, y[, weights]), x a dict for named inputs."""
+    return keras.tree.map_structure(function, data)
+
+
+def _rows(data: Any) -> Any:
+    """The number of rows of ``data`` (of its first array)."""
+    return keras.tree.flatten(data)[0].shape[0]
 
 
 class Loop:
@@ -51,7 +63,7 @@ class Loop:
         """The test steps over ``data`` in order; the metrics hold the result."""
         raise NotImplementedError
 
-    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+    def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:
         """The arrays on the device, once for every epoch."""
         raise NotImplementedError
 
@@ -71,10 +83,10 @@ class _Jax(Loop):
         self._train = jax.jit(self._train_epoch)
         self._test = jax.jit(self._test_epoch)
 
-    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:  # noqa: D102
+    def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:  # noqa: D102
         import jax.numpy as jnp
 
-        return tuple(jnp.asarray(a) for a in arrays)
+        return _map(jnp.asarray, arrays)
 
     def _batched(
         self, data: tuple[Any, ...], step: Callable[[Any, tuple[Any, ...]], Any], state: Any
@@ -83,16 +95,16 @@ class _Jax(Loop):
         import jax
 
         size = self.batch_size
-        full, rest = divmod(int(data[0].shape[0]), size)
+        full, rest = divmod(int(_rows(data)), size)
         if full:
 
             def body(carried: Any, batch: tuple[Any, ...]) -> tuple[Any, None]:
                 return step(carried, batch), None
 
-            stacked = tuple(a[: full * size].reshape((full, size, *a.shape[1:])) for a in data)
+            stacked = _map(lambda a: a[: full * size].reshape((full, size, *a.shape[1:])), data)
             state, _ = jax.lax.scan(body, state, stacked)
         if rest:
-            state = step(state, tuple(a[full * size :] for a in data))
+            state = step(state, _map(lambda a: a[full * size :], data))
         return state
 
     def _train_epoch(self, state: Any, data: tuple[Any, ...], order: Any) -> Any:
@@ -101,7 +113,7 @@ class _Jax(Loop):
         def step(carried: Any, batch: tuple[Any, ...]) -> Any:
             return self.model.train_step(carried, batch)[1]
 
-        ordered = tuple(jnp.take(a, order, axis=0) for a in data)
+        ordered = _map(lambda a: jnp.take(a, order, axis=0), data)
         return self._batched(ordered, step, state)
 
     def _test_epoch(self, state: Any, data: tuple[Any, ...]) -> Any:
@@ -142,21 +154,21 @@ class _TensorFlow(Loop):
         self._train = tf.function(self._train_epoch, reduce_retracing=True, autograph=False)
         self._test = tf.function(self._test_epoch, reduce_retracing=True, autograph=False)
 
-    def place(self, arrays: tuple[np.ndarray, ...]) -> tuple[Any, ...]:  # noqa: D102
+    def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:  # noqa: D102
         import tensorflow as tf
 
-        return tuple(tf.constant(a) for a in arrays)
+        return _map(tf.constant, arrays)
 
     def _batched(self, data: tuple[Any, ...], step: Callable[[tuple[Any, ...]], Any]) -> None:
         import tensorflow as tf
 
         size = self.batch_size
-        rows = tf.shape(data[0])[0]
+        rows = tf.shape(keras.tree.flatten(data)[0])[0]
         steps = (rows + size - 1) // size
 
         def body(index: Any) -> tuple[Any]:
             start = index * size
-            step(tuple(a[start : start + size] for a in data))
+            step(_map(lambda a: a[start : start + size], data))
             return (index + 1,)
 
         tf.while_loop(lambda index: index < steps, body, (tf.constant(0),))
@@ -164,7 +176,7 @@ class _TensorFlow(Loop):
     def _train_epoch(self, data: tuple[Any, ...], order: Any) -> None:
         import tensorflow as tf
 
-        ordered = tuple(tf.gather(a, order) for a in data)
+        ordered = _map(lambda a: tf.gather(a, order), data)
         self._batched(ordered, self.model.train_step)
 
     def _test_epoch(self, data: tuple[Any, ...]) -> None:
@@ -193,8 +205,8 @@ def _logs(model: keras.Model, prefix: str = "") -> dict[str, float]:
 
 def fit(
     model: keras.Model,
-    train: tuple[np.ndarray, ...],
-    validation: tuple[np.ndarray, ...] | None,
+    train: tuple[Features, ...],
+    validation: tuple[Features, ...] | None,
     *,
     batch_size: int,
     epochs: range,
@@ -207,7 +219,7 @@ def fit(
 
     Args:
         model: A compiled model.
-        train: (x, y) or (x, y, row weights), in memory.
+        train: (x, y) or (x, y, row weights), in memory; x is a dict for named inputs.
         validation: (x, y) scored after every epoch, or None.
         batch_size: Rows per mini-batch; the last batch of an epoch may be short.
         epochs: The epochs to run (0-based, as Keras counts them).
@@ -222,7 +234,7 @@ def fit(
         last epoch.
     """
     loop = loop if loop is not None else compiled(model, batch_size)
-    first = tuple(a[:batch_size] for a in train)
+    first = _map(lambda a: a[:batch_size], train)
     model._symbolic_build(data_batch=first)  # noqa: SLF001 - builds loss, metrics and optimizer as fit does
     model.optimizer.build(model.trainable_variables)
     placed = loop.place(train)

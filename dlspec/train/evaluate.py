@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from dlspec import sources
 from dlspec.data.dataset import Dataset
+from dlspec.data.features import Features
 from dlspec.data.problems import Problems
 from dlspec.diagnostics import Span, SpecError, make
 from dlspec.spec import Spec
@@ -79,7 +80,7 @@ def same_classes(run: SavedRun, dataset: Dataset, y: np.ndarray) -> np.ndarray:
     return np.array([index[name] for name in theirs])[np.asarray(y, dtype=np.int64)]
 
 
-def outputs(run: SavedRun, x: np.ndarray) -> np.ndarray:
+def outputs(run: SavedRun, x: Features) -> np.ndarray:
     """The saved model's outputs for raw examples, with the saved preprocessing applied."""
     inputs = run.preprocessor.transform(x)
     return np.asarray(run.model.predict(inputs, batch_size=run.spec.training.batch_size, verbose=0))

@@ -14,8 +14,11 @@ from typing import Literal, NoReturn
 import numpy as np
 
 from dlspec import check, sources
+from dlspec.base import format_shape, shapes_differ
 from dlspec.check import Inference
+from dlspec.data import features
 from dlspec.data.dataset import Dataset
+from dlspec.data.features import Features
 from dlspec.data.problems import Problems
 from dlspec.diagnostics import Span, SpecError, did_you_mean, has_errors, make
 from dlspec.spec import Spec
@@ -50,7 +53,7 @@ def _check_weighted_classes(spec: Spec, dataset: Dataset, problems: Problems) ->
 
 def test_set(
     spec: Spec, dataset: Dataset, problems: Problems | None = None
-) -> tuple[schemes.Plan, np.ndarray, np.ndarray]:
+) -> tuple[schemes.Plan, Features, np.ndarray]:
     """The run's plan of splits and its test examples (the source's own, or split off).
 
     Raises:
@@ -96,20 +99,39 @@ def test_set(
         )
     if dataset.x_test is not None and dataset.y_test is not None:
         return plan, dataset.x_test, dataset.y_test
-    return plan, dataset.x[plan.test], dataset.y[plan.test]
+    assert plan.test is not None  # split off here when the source brings none
+    return plan, features.take(dataset.x, plan.test), dataset.y[plan.test]
 
 
-def complete(
-    spec: Spec, inference: Inference, dataset: Dataset, source_map: SourceMap | None
-) -> Inference:
-    """Static inference again with the loaded examples' shape, for the builder.
+def complete(spec: Spec, inference: Inference, dataset: Dataset, problems: Problems) -> Inference:
+    """Static inference with the loaded examples' shapes, for the builder.
 
-    Needed where the source could not tell the shape before loading (an npz file).
+    Where the source could not tell the shapes before loading (an npz file), the loaded arrays
+    must have the shapes the spec gives its inputs (DLS306, before anything is built: Keras
+    would fail deep in the first fit), or, where the spec gives none, inference runs again
+    with theirs.
 
     Raises:
         SpecError: the spec does not fit the loaded data.
     """
-    if inference.inputs is not None or source_map is None:
+    if inference.data.shape is not None:  # lint compared them already
+        return inference
+    loaded = features.shapes(dataset.x)
+    if inference.inputs is not None:
+        for name, (shape, _) in inference.inputs.items():
+            got = loaded.get(name if inference.named else None)
+            if got is None or not shapes_differ(shape, got):
+                continue
+            field = f"model.inputs.{name}" if inference.named else "model.input"
+            problems.add(
+                "DLS306",
+                f"{field} is {format_shape(shape)}, but the data gives {format_shape(got)}",
+                ("model", "inputs", name) if inference.named else ("model", "input"),
+                "make the shape the one the data gives, or save the data in that shape",
+            )
+        problems.check()
+        return inference
+    if problems.source_map is None or isinstance(dataset.x, dict):
         return inference
     dtype: Literal["int32", "float32"] = (
         "int32" if np.issubdtype(dataset.x.dtype, np.integer) else "float32"
@@ -117,7 +139,7 @@ def complete(
     shaped = spec.model.model_copy(
         update={"input": InputSpec(shape=list(dataset.x.shape[1:]), dtype=dtype)}
     )
-    again = check.run(spec.model_copy(update={"model": shaped}), source_map)
+    again = check.run(spec.model_copy(update={"model": shaped}), problems.source_map)
     if has_errors(again.diagnostics):
         raise SpecError(again.diagnostics)
     return again
@@ -346,7 +368,7 @@ def _train(
     else:
         _same_data(resume[0], dataset, spec_file, source_map)
         rundir.note_resumed(directory, command)
-    inference = complete(spec, inference, dataset, source_map)
+    inference = complete(spec, inference, dataset, Problems(spec_file, source_map))
     plan, x_test, y_test = test_set(spec, dataset, Problems(spec_file, source_map))
     x, y = dataset.x, dataset.y
     folds: list[FoldResult] = list(resume[0].folds) if resume is not None else []
@@ -377,9 +399,9 @@ def _train(
             interrupt(request, directory, folds, fitted, label, index, split)
         if fitted.diverged:
             stop(spec, spec_file, source_map, directory, folds, fitted, label, split)
-        train, _ = fitting.score(fitted, spec, x[split.train], y[split.train])
+        train, _ = fitting.score(fitted, spec, features.take(x, split.train), y[split.train])
         validation, noise = fitting.score(
-            fitted, spec, x[split.validation], y[split.validation], with_noise=True
+            fitted, spec, features.take(x, split.validation), y[split.validation], with_noise=True
         )
         folds.append(
             FoldResult(
@@ -426,7 +448,7 @@ def _train(
             epochs=fitted.epochs,
             best_epoch=None,
             history=fitted.history,
-            train=fitting.score(fitted, spec, x[plan.rest], y[plan.rest])[0],
+            train=fitting.score(fitted, spec, features.take(x, plan.rest), y[plan.rest])[0],
             baseline=diagnosis.baseline(spec.task.type, y[plan.rest]),
         )
     assert fitted is not None  # every scheme has at least one fold, fitted or refitted

@@ -19,7 +19,9 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from dlspec import compiler
 from dlspec.check import Inference
+from dlspec.data import features
 from dlspec.data.dataset import Dataset
+from dlspec.data.features import Features
 from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec.tasks import CLASSIFICATION, head_width
@@ -153,7 +155,7 @@ def rows(count: int, *, seed: int, epoch: int, shuffle: bool) -> np.ndarray:
 
 
 def batches(
-    x: np.ndarray,
+    x: Features,
     y: np.ndarray,
     weights: np.ndarray | None,
     *,
@@ -161,7 +163,7 @@ def batches(
     seed: int,
     epochs: range,
     shuffle: bool,
-) -> Iterator[tuple[np.ndarray, ...]]:
+) -> Iterator[tuple[Features, ...]]:
     """The mini-batches of ``epochs``, one epoch after another; the last batch may be short.
 
     Each epoch's order is drawn from the seed and the epoch's number alone, so a fit resumed
@@ -170,13 +172,13 @@ def batches(
     one order every epoch.)
     """
     for epoch in epochs:
-        order = rows(len(x), seed=seed, epoch=epoch, shuffle=shuffle)
+        order = rows(features.count(x), seed=seed, epoch=epoch, shuffle=shuffle)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
             if weights is None:
-                yield x[chosen], y[chosen]
+                yield features.take(x, chosen), y[chosen]
             else:
-                yield x[chosen], y[chosen], weights[chosen]
+                yield features.take(x, chosen), y[chosen], weights[chosen]
 
 
 class _Report(keras.callbacks.Callback):
@@ -315,20 +317,20 @@ def fit(
         checkpoint.Mismatch: ``resume`` does not fit the model the spec builds.
     """
     x, y = dataset.x, dataset.y
-    preprocessor = Preprocessor.for_spec(spec, dataset).fit(x[train])
+    preprocessor = Preprocessor.for_spec(spec, dataset).fit(features.take(x, train))
     models = models if models is not None else Models()
     model = models.fresh(spec, inference, head_units(spec, dataset))
     if resume is not None:
         checkpoint.restore(model, resume)
     outputs = int(model.output_shape[-1])
-    x_train = preprocessor.transform(x[train])
+    x_train = preprocessor.transform(features.take(x, train))
     y_train = targets(spec, y[train], outputs)
     validation_data = None
     callbacks: list[keras.callbacks.Callback] = []
     stopper = None
     if validation is not None and len(validation):
         validation_data = (
-            preprocessor.transform(x[validation]),
+            preprocessor.transform(features.take(x, validation)),
             targets(spec, y[validation], outputs),
         )
         stopping = spec.training.early_stopping
@@ -381,7 +383,9 @@ def fit(
             validation_data,
             batch_size=batch_size,
             epochs=range(first, epochs),
-            order=lambda epoch: rows(len(x_train), seed=spec.seed, epoch=epoch, shuffle=shuffle),
+            order=lambda epoch: rows(
+                features.count(x_train), seed=spec.seed, epoch=epoch, shuffle=shuffle
+            ),
             callbacks=callbacks,
             stop=stop,
             loop=models.loop(batch_size),
@@ -399,7 +403,7 @@ def fit(
                 epochs=range(first, epochs),
                 shuffle=shuffle,
             ),
-            steps_per_epoch=math.ceil(len(x_train) / batch_size),
+            steps_per_epoch=math.ceil(features.count(x_train) / batch_size),
             validation_data=validation_data,
             validation_batch_size=batch_size,
             initial_epoch=first,
@@ -425,14 +429,14 @@ def fit(
 
 
 def score(
-    fitted: Fitted, spec: Spec, x: np.ndarray, y: np.ndarray, *, with_noise: bool = False
+    fitted: Fitted, spec: Spec, x: Features, y: np.ndarray, *, with_noise: bool = False
 ) -> tuple[dict[str, float], float | None]:
     """Loss and metrics of a fitted model on raw examples, with dropout off.
 
     With ``with_noise``, also the standard error of the task's error on these rows
     (``diagnosis.noise``, which needs the predictions); else None.
     """
-    if len(x) == 0:
+    if features.count(x) == 0:
         return {}, None
     inputs = fitted.preprocessor.transform(x)
     outputs = int(fitted.model.output_shape[-1])
@@ -456,7 +460,7 @@ def test_scores(
     model: keras.Model,
     preprocessor: Preprocessor,
     spec: Spec,
-    x: np.ndarray,
+    x: Features,
     y: np.ndarray,
     class_names: list[str] | None,
 ) -> Scores:
@@ -486,7 +490,7 @@ def loss(model: keras.Model, y: np.ndarray, predicted: np.ndarray) -> float:
     return float(function(y, predicted)) + sum(float(p) for p in model.losses)
 
 
-def evaluate(model: keras.Model, spec: Spec, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+def evaluate(model: keras.Model, spec: Spec, x: Features, y: np.ndarray) -> dict[str, float]:
     """``model.evaluate`` as a flat dict of floats (loss and the compiled metrics)."""
     result = model.evaluate(x, y, batch_size=spec.training.batch_size, verbose=0, return_dict=True)
     flat: dict[str, float] = {}

@@ -12,6 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from dlspec import sources
+from dlspec.base import format_shape, shapes_differ
+from dlspec.check.shapes import INPUT
+from dlspec.data import features
+from dlspec.data.features import Features
+from dlspec.data.problems import Problems
 from dlspec.spec.tasks import TASKS
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
@@ -50,7 +55,32 @@ def predict(path: str | Path, inputs: str | Path) -> tuple[list[str], list[list[
     """
     run = open_run(path)
     x, _ = sources.read_inputs(run.spec, str(run.spec_file), Path(inputs))
+    check_shapes(run, x, Path(inputs))
     return table(run, outputs(run, x))
+
+
+def check_shapes(run: SavedRun, x: Features, path: Path) -> None:
+    """DLS401 at the input file for examples of another shape than the model takes.
+
+    Raw texts are vectorised to the model's shape, so only arrays are compared.
+
+    Raises:
+        SpecError: the first input whose examples have another shape.
+    """
+    if run.preprocessor.kind == "text":
+        return
+    expected = {tensor.name: tuple(tensor.shape[1:]) for tensor in run.model.inputs}
+    for name, got in features.shapes(x).items():
+        want = expected.get(name or INPUT)
+        if want is None or not shapes_differ(want, got):
+            continue
+        which = f"the examples of input '{name}'" if name else "the examples"
+        Problems(path, lines=True).fail(
+            "DLS401",
+            f"{which} in '{path.name}' have shape {format_shape(got)} each; the model takes "
+            f"{format_shape(want)}",
+            hint="give examples laid out like the training data's",
+        )
 
 
 def write(

@@ -99,3 +99,57 @@ def test_features_that_are_not_finite_numbers_are_named(case, tmp_path, x, said)
 def test_text_labels_are_still_labels(case, tmp_path):
     np.savez(tmp_path / "d.npz", x=np.zeros((2, 1)), y=np.array(["cat", "dog"]))
     assert case("source: npz:d.npz", "binary").load().class_names == ["cat", "dog"]
+
+
+NAMED = (
+    "{inputs: {words: {shape: [3], dtype: int32}, meta: [2]}, "
+    "layers: [{concatenate: {from: [words, meta]}}]}"
+)
+
+
+def named(tmp_path, **arrays) -> None:
+    np.savez(tmp_path / "d.npz", **arrays)
+
+
+def test_named_inputs_read_an_array_each_with_its_dtype(case, tmp_path):
+    rng = np.random.default_rng(0)
+    named(
+        tmp_path, words=rng.integers(0, 9, (6, 3)), meta=rng.normal(size=(6, 2)),
+        y=np.arange(6) % 2, words_test=np.ones((2, 3)), meta_test=np.ones((2, 2)),
+        y_test=np.array([0, 1]),
+    )  # fmt: skip
+    data = case("source: npz:d.npz", model=NAMED).load()
+    assert sorted(data.x) == ["meta", "words"]
+    assert data.x["words"].dtype == np.int32 and data.x["meta"].dtype == np.float32
+    assert data.x["meta"].shape == (6, 2) and sorted(data.x_test) == ["meta", "words"]
+    np.testing.assert_array_equal(data.y_test, [0, 1])
+
+
+def test_named_inputs_count_in_the_fingerprint_by_name(case, tmp_path):
+    meta, other = np.zeros((4, 2)), np.ones((4, 2))
+    named(tmp_path, words=np.zeros((4, 3)), meta=meta, y=np.arange(4) % 2)
+    first = case("source: npz:d.npz", model=NAMED).load().fingerprint
+    named(tmp_path, words=np.zeros((4, 3)), meta=other, y=np.arange(4) % 2)
+    assert case("source: npz:d.npz", model=NAMED).load().fingerprint != first
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        ({"words": (4, 3), "y": (4,)},
+         "model.inputs needs words, meta, y (one array per input, and y): 'meta' is missing"),
+        ({"words": (4, 3), "meta": (5, 2), "y": (4,)},
+         "arrays of one split hold different numbers of examples: 'words' 4, 'meta' 5, 'y' 4"),
+        ({"words": (4, 3), "meta": (4, 2), "y": (4,), "words_test": (1, 3), "y_test": (1,)},
+         "a test split for some arrays only: meta_test is not there"),
+    ],
+    ids=["missing", "counts", "half a test split"],
+)  # fmt: skip
+def test_named_arrays_that_do_not_fit_are_dls401(case, tmp_path, arrays, message):
+    labels = {"y", "y_test"}
+    named(
+        tmp_path,
+        **{n: np.arange(s[0]) % 2 if n in labels else np.zeros(s) for n, s in arrays.items()},
+    )
+    (error,) = case("source: npz:d.npz", model=NAMED).errors()
+    assert error.code == "DLS401" and message in error.message

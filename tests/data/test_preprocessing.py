@@ -84,6 +84,26 @@ def test_save_and_load_give_identical_transforms(case, tmp_path, scale):
     np.testing.assert_array_equal(again.transform(x), scaler.transform(x))
 
 
+def test_named_inputs_are_scaled_each_on_its_own_training_rows_and_ids_pass(case, tmp_path):
+    model = "{inputs: {ids: {shape: [4], dtype: int32}, meta: [3]}, layers: []}"
+    spec = case("source: npz:d.npz\nscale: standard", model=model).spec
+    ids = np.random.default_rng(1).integers(0, 50, (40, 4)).astype(np.int32)
+    x = {"ids": ids, "meta": _table()}
+    scaler = Preprocessor.for_spec(spec).fit({name: a[:30] for name, a in x.items()})
+    assert scaler.kind == "inputs" and scaler.parts is not None
+    assert (scaler.parts["ids"].kind, scaler.parts["meta"].scale) == ("tokens", "standard")
+    out = scaler.transform(x)
+    np.testing.assert_array_equal(out["ids"], ids)  # token ids are never scaled
+    expected = (x["meta"] - x["meta"][:30].mean(axis=0)) / x["meta"][:30].std(axis=0)
+    np.testing.assert_allclose(out["meta"], expected, rtol=1e-5, atol=1e-5)
+    scaler.save(tmp_path / "run")
+    again = Preprocessor.load(tmp_path / "run").transform(x)
+    assert sorted(again) == ["ids", "meta"]
+    np.testing.assert_array_equal(again["meta"], out["meta"])
+    with pytest.raises(ValueError, match="dict of arrays"):
+        scaler.transform(x["meta"])
+
+
 @pytest.mark.keras
 def test_text_vectorisation_learns_words_from_training_rows_only(case, tmp_path):
     """The no-leakage test for text: a word seen only in held-out rows is out of vocabulary."""

@@ -51,6 +51,27 @@ training: {epochs: 4, batch_size: 32}
 validation: {type: time_series, splits: 2, test_size: 0.2}
 """
 
+# Two named inputs (a dict of arrays through the compiled epochs), one of them int32 ids.
+TWO_INPUTS = """\
+name: two
+seed: 2
+data: {source: "npz:two.npz", scale: standard}
+task: binary
+model:
+  inputs:
+    words: {shape: [5], dtype: int32}
+    meta: [3]
+  layers:
+    - embedding: {input_dim: 12, output_dim: 4, from: words}
+    - global_average_pooling1d: {name: text}
+    - dense: {units: 4, activation: relu, from: meta}
+    - concatenate: {from: [text, dense_1]}
+    - dropout: 0.2
+optimizer: {type: rmsprop, learning_rate: 0.01}
+training: {epochs: 5, batch_size: 16, class_weight: balanced}
+validation: {type: kfold, folds: 2, test_size: 0.2}
+"""
+
 SCRIPT = textwrap.dedent(
     """
     import json, sys
@@ -58,13 +79,14 @@ SCRIPT = textwrap.dedent(
     from dlspec import backend
     backend.select(sys.argv[2])
     from dlspec import check, sources
+    from dlspec.data.problems import Problems
     from dlspec.train import experiment
     from dlspec.train import fit as fitting
 
     path = Path(sys.argv[1])
     spec, source_map, inference = check.analyse(path, [])
     dataset = sources.load(spec, path, source_map=source_map)
-    inference = experiment.complete(spec, inference, dataset, source_map)
+    inference = experiment.complete(spec, inference, dataset, Problems(path, source_map))
     plan = experiment.test_set(spec, dataset)[0]
     first, second = plan.folds[0], plan.folds[1]
 
@@ -92,6 +114,10 @@ SCRIPT = textwrap.dedent(
 def fits(tmp_path: Path, text: str, backend: str) -> dict:
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
+    rng = np.random.default_rng(0)
+    words, meta = rng.integers(1, 12, (90, 5)), rng.normal(3, 2, (90, 3))
+    labels = (words == 4).any(axis=1) ^ (meta[:, 0] > 3)
+    np.savez(tmp_path / "two.npz", words=words, meta=meta, y=labels.astype(int))
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(spec), backend],
         capture_output=True,
@@ -112,7 +138,7 @@ def same(ours: dict, theirs: dict) -> None:
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-@pytest.mark.parametrize("text", [IRIS, SINE], ids=["iris", "sine"])
+@pytest.mark.parametrize("text", [IRIS, SINE, TWO_INPUTS], ids=["iris", "sine", "two-inputs"])
 def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, text: str) -> None:
     found = fits(tmp_path, text, backend)
     plain = found["plain"]

@@ -16,6 +16,7 @@ import pytest
 
 from dlspec import check, sources
 from dlspec import train as training
+from dlspec.data.problems import Problems
 from dlspec.diagnostics import SpecError
 from dlspec.train import experiment, resuming, rundir
 from dlspec.train import fit as fitting
@@ -75,7 +76,7 @@ def test_a_fit_cut_in_an_epoch_goes_on_to_the_same_weights_and_history(
 ) -> None:
     spec, source_map, inference = check.analyse(iris, ["training.epochs=20"])
     dataset = sources.load(spec, iris, source_map=source_map)
-    inference = experiment.complete(spec, inference, dataset, source_map)
+    inference = experiment.complete(spec, inference, dataset, Problems(iris, source_map))
     split = experiment.test_set(spec, dataset)[0].folds[0]
 
     def fit(stop: Stop, resume: Checkpoint | None = None) -> fitting.Fitted:

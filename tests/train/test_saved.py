@@ -278,3 +278,84 @@ def test_a_run_of_the_new_layer_kinds_evaluates_and_predicts_in_new_processes(
     check_evaluate_repeats_the_test_scores(scored, run)
     header, *rows = list(csv.reader(io.StringIO(done.ok().stdout)))
     assert header[-1] == "predicted" and len(rows) == 3
+
+
+# Two named inputs from an npz: token ids (through an embedding) and measurements.
+TWO_INPUTS = """\
+name: two-inputs
+seed: 4
+data: {source: npz:two.npz, scale: standard}
+task: multiclass
+model:
+  inputs:
+    words: {shape: [6], dtype: int32}
+    meta: [3]
+  layers:
+    - embedding: {input_dim: 20, output_dim: 8, from: words}
+    - global_max_pooling1d: {name: text}
+    - dense: {units: 8, activation: relu, from: meta}
+    - concatenate: {from: [text, dense_1]}
+    - dense: {units: 16, activation: relu}
+optimizer: {type: adam, learning_rate: 0.02}
+training: {epochs: 30, batch_size: 32}
+"""
+
+
+def two_inputs(folder: Path, rows: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Classes that need both inputs: whether word 5 occurs, plus whether meta[0] > 0."""
+    rng = np.random.default_rng(seed)
+    words = rng.integers(1, 20, (rows, 6))
+    meta = rng.normal(size=(rows, 3))
+    y = (words == 5).any(axis=1).astype(int) + (meta[:, 0] > 0).astype(int)
+    return {"words": words, "meta": meta * 10 + 3, "y": y}
+
+
+def test_a_two_input_run_trains_then_evaluates_and_predicts_in_new_processes(
+    shell, tmp_path: Path
+) -> None:
+    np.savez(tmp_path / "two.npz", **two_inputs(tmp_path, 300))
+    (tmp_path / "two.yaml").write_text(TWO_INPUTS)
+    run = trained(shell, "two.yaml")
+    recorded = json.loads((run / "metrics.json").read_text())
+    assert recorded["test"]["accuracy"] >= 0.85  # it learned from both inputs
+    saved = json.loads((run / "preprocessing" / "preprocessing.json").read_text())
+    assert saved["kind"] == "inputs" and sorted(saved["inputs"]) == ["meta", "words"]
+    new = two_inputs(tmp_path, 40, seed=1)
+    np.savez(tmp_path / "new.npz", words=new["words"], meta=new["meta"])
+    wide = tmp_path / "wide.npz"
+    np.savez(wide, words=new["words"], meta=np.zeros((40, 4)))
+    scored, done, refused = shell.together(
+        ["evaluate", run, "--json"], ["predict", run, "new.npz"], ["predict", run, wide]
+    )
+    check_evaluate_repeats_the_test_scores(scored, run)
+    header, *predicted = list(csv.reader(io.StringIO(done.ok().stdout)))
+    assert header == ["0", "1", "2", "predicted"] and len(predicted) == 40
+    right = np.mean([int(row[-1]) == label for row, label in zip(predicted, new["y"], strict=True)])
+    assert right >= 0.8
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert (
+        "wide.npz:1:1: error[DLS401]: the examples of input 'meta' in 'wide.npz' have shape (4,) "
+        "each; the model takes (3,)" in refused.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrays", "expected"),
+    [
+        ({"words": (50, 6), "y": (50,)}, "two.yaml:8:11: error[DLS401]: 'two.npz' holds arrays "
+         "words, y; model.inputs needs words, meta, y (one array per input, and y): 'meta' is "
+         "missing"),
+        ({"words": (50, 6), "meta": (50, 4), "y": (50,)},
+         "two.yaml:8:11: error[DLS306]: model.inputs.meta is (3,), but the data gives (4,)"),
+    ],
+    ids=["an array missing", "a shape that differs"],
+)  # fmt: skip
+def test_named_arrays_that_do_not_fit_the_inputs_stop_training_at_the_spec(
+    shell, tmp_path: Path, arrays: dict, expected: str
+) -> None:
+    labels = {name: np.arange(shape[0]) % 3 for name, shape in arrays.items() if name == "y"}
+    np.savez(tmp_path / "two.npz", **{n: np.ones(s) for n, s in arrays.items()} | labels)
+    (tmp_path / "two.yaml").write_text(TWO_INPUTS)
+    done = shell("train", "two.yaml", "--output", "runs")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert expected in done.stderr
