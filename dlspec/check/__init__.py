@@ -100,10 +100,33 @@ def _named(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Inputs, l
                 f"model.inputs names {', '.join(inputs)}, but the data source gives one "
                 f"unnamed input, {format_shape(data.shape)}",
                 source_map.locate_key(("model", "inputs")),
-                "several inputs come from an npz with one array per input name; "
-                "for this source write 'input:'",
+                "several inputs come from an npz with one array per input name, or a CSV's "
+                "column groups ('features: {name: [columns]}'); for this source write 'input:'",
             )
         )
+    elif data.inputs is not None and set(data.inputs) != set(inputs):
+        found.append(
+            make(
+                "DLS306",
+                f"model.inputs names {', '.join(inputs)}, but the data's column groups are "
+                f"{', '.join(data.inputs)}",
+                source_map.locate_key(("model", "inputs")),
+                "give model.inputs the names of data.features's groups, or leave it out",
+            )
+        )
+    elif data.inputs is not None:
+        for name, (shape, _) in inputs.items():
+            got = data.inputs[name][0]
+            if shapes_differ(shape, got):
+                found.append(
+                    make(
+                        "DLS306",
+                        f"model.inputs.{name} is {format_shape(shape)}, but the data gives "
+                        f"{format_shape(got)}",
+                        source_map.locate(("model", "inputs", name)),
+                        "remove model.inputs to take the shapes from the data",
+                    )
+                )
     return inputs, found
 
 
@@ -113,6 +136,15 @@ def _input(
     if spec.model.inputs is not None:
         return _named(spec, data, source_map)
     given = spec.model.input
+    if data.inputs is not None:  # the source names its inputs (a CSV's column groups)
+        mismatch = make(
+            "DLS306",
+            f"model.input is one input, but data.features groups the columns into named "
+            f"inputs ({', '.join(data.inputs)})",
+            source_map.locate(("model", "input")),
+            "remove model.input: the groups give the inputs, which layers take by name",
+        )
+        return dict(data.inputs), [mismatch] if given is not None else []
     if given is None:
         if data.shape is None and not data.known_at_load:
             return None, [
@@ -146,17 +178,20 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
     data, diagnostics = describe(spec.data, source_map)
     inputs, found = _input(spec, data, source_map)
     diagnostics += found
-    named = spec.model.inputs is not None
+    named = spec.model.inputs is not None or data.inputs is not None
     rows: list[LayerInfo] = []
     taken = shapes.INPUT
     if inputs is not None:
         state = shapes.Walk(source_map, data)
-        where = ("model", "inputs") if named else None
+        # Where the inputs are named: model.inputs, else the data's column groups.
+        where: tuple[str, str] | None = None
+        if named:
+            where = ("model", "inputs") if spec.model.inputs else ("data", "features")
         rows, body = shapes.walk(list(spec.model.layers), inputs, state, ("model", "layers"), where)
         diagnostics += state.diagnostics
         if body is not None:
             taken, found = shapes.output(spec.model.output, rows, state)
-            paths = {name: ("model", "inputs", name) for name in inputs} if named else None
+            paths = {name: (*where, name) for name in inputs} if where else None
             diagnostics += found + shapes.unused(rows, taken, source_map, paths)
             head, found = tasks.head(spec, state.outputs[taken], data, source_map)
             diagnostics += found

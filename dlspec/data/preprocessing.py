@@ -69,15 +69,23 @@ class Preprocessor:
 
         Args:
             spec: the experiment; ``data`` picks the kind.
-            dataset: the loaded data; for a text corpus it carries the vocabulary to keep.
+            dataset: the loaded data; for a text corpus it carries the vocabulary to keep, and
+                its arrays name the inputs of a CSV's column groups.
         """
         data = spec.data
         if data is None:
             return cls()
-        if spec.model.inputs is not None:
+        # Named inputs: model.inputs gives their dtypes, else the loaded arrays (column groups).
+        named = {name: given.dtype for name, given in (spec.model.inputs or {}).items()}
+        if not named and dataset is not None and isinstance(dataset.x, dict):
+            named = {
+                name: "int32" if np.issubdtype(array.dtype, np.integer) else "float32"
+                for name, array in dataset.x.items()
+            }
+        if named:
             parts = {
-                name: cls("tokens") if given.dtype == "int32" else cls("scale", data.scale)
-                for name, given in spec.model.inputs.items()
+                name: cls("tokens") if dtype == "int32" else cls("scale", data.scale)
+                for name, dtype in named.items()
             }
             return cls("inputs", parts=parts)
         kind = SOURCES[data.scheme].preprocessing(data)

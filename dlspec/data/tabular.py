@@ -2,7 +2,8 @@
 
 The target is ``data.target`` (a name, or an index from 0) or the last column; the features are
 ``data.features`` or every other column (with ``window``, every column: a series' own past
-predicts its future). Classification targets become class ids over their sorted labels.
+predicts its future). ``data.features`` as a mapping groups the columns into named inputs, one
+array each. Classification targets become class ids over their sorted labels.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from dlspec.data import tables, windows
 from dlspec.data.dataset import Dataset
+from dlspec.data.features import Features
 from dlspec.data.problems import SOURCE, Problems
 
 if TYPE_CHECKING:
@@ -30,7 +32,14 @@ def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str,
     where = ("data", "target") if data.target is not None else SOURCE
     wanted = data.target if data.target is not None else -1
     target = tables.column_name(header, wanted, problems, where, file)
-    if data.features is not None:
+    if isinstance(data.features, dict):
+        features = []
+        for group, names in data.features.items():
+            for index, name in enumerate(names):
+                at = ("data", "features", group, index)
+                tables.column_name(header, name, problems, at, file)
+            features += names
+    elif data.features is not None:
         for index, name in enumerate(data.features):
             tables.column_name(header, name, problems, ("data", "features", index), file)
         features = list(data.features)
@@ -45,14 +54,20 @@ def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str,
     return target, features
 
 
-def features(
-    table: tables.Table, names: list[str], problems: Problems, data: DataSpec
-) -> np.ndarray:
-    """The named columns as a float32 ``(rows, features)`` array; DLS404/DLS405 on bad cells."""
+def features(table: tables.Table, names: list[str], problems: Problems, data: DataSpec) -> Features:
+    """The named columns as a float32 ``(rows, features)`` array; DLS404/DLS405 on bad cells.
+
+    With column groups (``data.features`` a mapping), one such array per group, by name.
+    """
     at = ("data", "features") if data.features is not None else SOURCE
-    stacked = [tables.numbers(table, name, problems, at) for name in names]
+    columns = {name: tables.numbers(table, name, problems, at) for name in names}
     problems.check()
-    return np.stack(stacked, axis=1).astype(np.float32)
+    if isinstance(data.features, dict):
+        return {
+            group: np.stack([columns[c] for c in chosen], axis=1).astype(np.float32)
+            for group, chosen in data.features.items()
+        }
+    return np.stack([columns[name] for name in names], axis=1).astype(np.float32)
 
 
 def target(
@@ -82,6 +97,13 @@ def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> D
     y, class_names = target(table, target_name, classes, problems, data)
     if data.window is None:
         return Dataset.create(x, y, class_names=class_names, feature_names=feature_names)
+    if isinstance(x, dict):
+        problems.fail(
+            "DLS401",
+            "'window' turns one series into windows; it takes no column groups",
+            ("data", "window"),
+            "list the series' columns in data.features, or remove 'window'",
+        )
     windows.check_length(len(x), data.window, problems)
     x, windowed = windows.make(x, y, data.window)
     assert windowed is not None  # a target was given, so every window has one
@@ -90,7 +112,7 @@ def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> D
 
 def read_csv_inputs(
     data: DataSpec, classes: bool, train: Path, path: Path, problems: Problems
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[Features, np.ndarray | None]:
     """A predict input laid out like the training CSV: its features, and targets if present.
 
     Columns are resolved against the training file (so an index target means the same
@@ -103,9 +125,7 @@ def read_csv_inputs(
     for name in feature_names:
         tables.column_name(table.header, name, found, SOURCE, path.name)
     found.check()
-    x = np.stack([tables.numbers(table, n, found, SOURCE) for n in feature_names], axis=1)
-    found.check()
-    x = x.astype(np.float32)
+    x = features(table, feature_names, found, data)
     y = None
     if target_name in table.header:
         if classes and data.window is None:
@@ -114,7 +134,7 @@ def read_csv_inputs(
         else:
             y = tables.numbers(table, target_name, found, SOURCE).astype(np.float32)
             found.check()
-    if data.window is not None:
+    if data.window is not None and not isinstance(x, dict):
         windows.check_length(len(x), data.window, found)
         return windows.make(x, y, data.window)
     return x, y

@@ -1,7 +1,8 @@
 """``csv:PATH``: a table of numeric feature columns and a target column, or a series.
 
 Lint reads only the header line: the feature count (``data.features``, or every column but the
-target; with ``window`` every column). Classes are counted when the data loads.
+target; with ``window`` every column), or with ``features`` as a mapping of input names to
+columns, each named input's. Classes are counted when the data loads.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dlspec.base import Shape
 from dlspec.sources.source import DataInfo, Source
 
 if TYPE_CHECKING:
     import numpy as np
 
     from dlspec.data.dataset import Dataset
+    from dlspec.data.features import Features
     from dlspec.data.problems import Problems
     from dlspec.spec import Spec
     from dlspec.spec.document import SourceMap
@@ -35,6 +38,11 @@ class Csv(Source):
         header = _header(path)
         if header is None:
             return DataInfo()
+        if isinstance(data.features, dict):  # column groups: one named input each
+            inputs: dict[str, tuple[Shape, str]] = {
+                name: ((len(group),), "float32") for name, group in data.features.items()
+            }
+            return DataInfo(None, outputs=1, columns=tuple(header), inputs=inputs)
         # A windowed series reads the target's own history too; a table predicts it.
         others = len(header) if data.window else len(header) - 1
         features = len(data.features) if data.features else max(others, 0)
@@ -53,7 +61,7 @@ class Csv(Source):
 
     def table_inputs(
         self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    ) -> tuple[Features, np.ndarray | None]:
         """A predict table; see ``Source.table_inputs``."""
         from dlspec.data import tabular
         from dlspec.data.problems import Problems

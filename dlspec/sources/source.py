@@ -42,6 +42,9 @@ class DataInfo:
     # Sizes left None here are read when the data loads (a CSV's classes, an npz's arrays).
     known_at_load: bool = False
     columns: tuple[str, ...] | None = None  # a table's column names, from its header line
+    # Named inputs' shapes and dtypes, where the source groups its features by name (a CSV's
+    # 'features' mapping); ``shape`` is None then.
+    inputs: dict[str, tuple[Shape, str]] | None = None
 
 
 class Source:
@@ -128,7 +131,7 @@ class Source:
 
     def table_inputs(
         self, spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    ) -> tuple[Features, np.ndarray | None]:
         """A ``predict`` input that is not an ``.npz``: only schemes that read tables take one."""
         from dlspec.data.problems import Problems
 

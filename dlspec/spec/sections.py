@@ -14,6 +14,8 @@ from dlspec.layers import LayerItem
 from dlspec.sources import SOURCES
 
 Fraction = Annotated[float, Field(gt=0, lt=1)]
+# An input's name: a Keras layer name, an npz array name and a spec key alike.
+InputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 
 DEFAULT_SAMPLES = 500  # synthetic sets
 DEFAULT_MAX_TOKENS = 10_000  # text and keras:imdb|reuters vocabulary
@@ -52,8 +54,10 @@ class DataSpec(SpecModel):
     target: str | Annotated[int, Field(ge=-LARGEST_SIZE, le=LARGEST_SIZE)] | None = Field(
         default=None, description="csv/text: the target column (name or index); default last."
     )
-    features: list[str] | None = Field(
-        default=None, description="csv: feature columns; default every column but the target."
+    features: list[str] | dict[InputName, list[str]] | None = Field(
+        default=None,
+        description="csv: feature columns; default every column but the target. A mapping "
+        "of input names to columns groups them into named inputs ({meta: [a, b], ...}).",
     )
     text_column: str | None = Field(
         default=None, description="text (a CSV table): the column holding the text."
@@ -156,10 +160,6 @@ class DataSpec(SpecModel):
 
 def _input_shorthand(value: Any) -> Any:
     return {"shape": value} if isinstance(value, list) else value
-
-
-# An input's name: a Keras layer name, an npz array name and a spec key alike.
-InputName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 
 
 class InputSpec(SpecModel):

@@ -165,3 +165,37 @@ def test_a_header_without_rows_holds_no_examples(case, tmp_path):
     [error] = case("source: csv:d.csv", "binary").errors()
     assert error.code == "DLS401" and error.message == "'d.csv' holds no examples"
     assert (error.span.line, error.span.col) == (2, 11)
+
+
+def test_column_groups_load_as_named_inputs_and_lint_sees_their_shapes(case, tmp_path):
+    (tmp_path / "d.csv").write_text("a,y,b,c\n1,0,2,3\n4,1,5,6\n7,0,8,9\n")
+    loaded = case("source: csv:d.csv\ntarget: y\nfeatures: {left: [c, a], right: [b]}", "binary")
+    data, info = loaded.load(), loaded.describe()
+    assert info.shape is None and info.inputs == {
+        "left": ((2,), "float32"),
+        "right": ((1,), "float32"),
+    }
+    assert sorted(data.x) == ["left", "right"]
+    np.testing.assert_array_equal(data.x["left"], [[3, 1], [6, 4], [9, 7]])  # in the group's order
+    np.testing.assert_array_equal(data.x["right"], [[2], [5], [8]])
+    assert data.x["left"].dtype == np.float32 and data.feature_names == ["c", "a", "b"]
+
+
+def test_column_groups_read_a_predict_table_by_the_same_groups(case, tmp_path):
+    from dlspec import sources
+
+    (tmp_path / "d.csv").write_text("a,b,y\n1,2,0\n3,4,1\n")
+    (tmp_path / "new.csv").write_text("b,a\n20,10\n")
+    loaded = case("source: csv:d.csv\nfeatures: {p: [a], q: [b]}", "binary")
+    x, y = sources.read_inputs(loaded.spec, loaded.file, tmp_path / "new.csv")
+    assert y is None and {name: a.tolist() for name, a in x.items()} == {"p": [[10]], "q": [[20]]}
+
+
+def test_column_groups_take_no_window(case, tmp_path):
+    (tmp_path / "d.csv").write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(20)))
+    loaded = case(
+        "source: csv:d.csv\nwindow: {length: 3}\nfeatures: {p: [a], q: [b]}", "regression"
+    )
+    (error,) = loaded.errors()
+    assert error.code == "DLS401" and "takes no column groups" in error.message
+    assert error.span.line == loaded.line_of("window")

@@ -359,3 +359,53 @@ def test_named_arrays_that_do_not_fit_the_inputs_stop_training_at_the_spec(
     done = shell("train", "two.yaml", "--output", "runs")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert expected in done.stderr
+
+
+GROUPS = """\
+name: column-groups
+seed: 1
+task: multiclass
+data:
+  source: csv:groups.csv
+  target: label
+  scale: standard
+  features:
+    left: [a1, a2]
+    right: [b1, b2, b3]
+model:
+  layers:
+    - dense: {units: 8, activation: relu, from: left}
+    - dense: {units: 8, activation: relu, from: right}
+    - concatenate: {from: [dense_1, dense_2]}
+optimizer: {type: adam, learning_rate: 0.02}
+training: {epochs: 30, batch_size: 32}
+"""
+
+
+def test_a_run_on_csv_column_groups_trains_then_evaluates_and_predicts_in_new_processes(
+    shell, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 2)) * 5 + 2, rng.normal(size=(300, 3))
+    names = np.array(["low", "mid", "high"])[(a[:, 0] > 2).astype(int) + (b[:, 1] > 0)]
+    table = [
+        "a1,a2,b1,b2,b3,label",
+        *(",".join([*map(str, [*p, *q]), n]) for p, q, n in zip(a, b, names, strict=True)),
+    ]
+    (tmp_path / "groups.csv").write_text("\n".join(table) + "\n")
+    (tmp_path / "groups.yaml").write_text(GROUPS)
+    run = trained(shell, "groups.yaml")
+    assert json.loads((run / "metrics.json").read_text())["test"]["accuracy"] >= 0.8
+    # Columns in another order, the target left out: read by name into the same groups.
+    rows = [
+        "b3,b2,b1,a2,a1",
+        *(",".join(map(str, [*q[::-1], *p[::-1]])) for p, q in zip(a[:20], b[:20], strict=True)),
+    ]
+    (tmp_path / "new.csv").write_text("\n".join(rows) + "\n")
+    scored, done = shell.together(["evaluate", run, "--json"], ["predict", run, "new.csv"])
+    check_evaluate_repeats_the_test_scores(scored, run)
+    header, *predicted = list(csv.reader(io.StringIO(done.ok().stdout)))
+    assert header == ["high", "low", "mid", "predicted"] and len(predicted) == 20
+    assert (
+        np.mean([row[-1] == name for row, name in zip(predicted, names[:20], strict=True)]) >= 0.8
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import Any
 
 from dlspec.check.rules.rule import Context, Rule
 from dlspec.diagnostics import Diagnostic, make
@@ -39,8 +40,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
         if columns is None:  # the header is read when the data loads
             continue
         listed = ", ".join(columns)
-        for index, name in enumerate(value if isinstance(value, list) else [value]):
-            place = (*at, index) if isinstance(value, list) else at
+        for place, name in _named(at, value):
             if isinstance(name, int):
                 if not -len(columns) <= name < len(columns):
                     yield make(
@@ -59,6 +59,19 @@ def check(context: Context) -> Iterator[Diagnostic]:
                     context.source_map.locate(place),
                     f"{guess}the columns are: {listed}",
                 )
+
+
+def _named(
+    at: tuple[Any, ...], value: str | int | list[str] | dict[str, list[str]]
+) -> Iterator[tuple[tuple[Any, ...], str | int]]:
+    """Each column a field names, with where it is written (in a list, or a group's list)."""
+    if isinstance(value, dict):
+        for group, names in value.items():
+            yield from (((*at, group, index), name) for index, name in enumerate(names))
+    elif isinstance(value, list):
+        yield from (((*at, index), name) for index, name in enumerate(value))
+    else:
+        yield at, value
 
 
 RULE = Rule("DLS328", check)
