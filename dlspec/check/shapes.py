@@ -8,6 +8,7 @@ from typing import Any
 from dlspec.base import Params, Shape, ShapeError
 from dlspec.diagnostics import Diagnostic, Span, did_you_mean, make
 from dlspec.layers import EmbeddingSpec, LayerSpec, ResidualSpec, kind_of
+from dlspec.layers.recurrent import RecurrentSpec
 from dlspec.sources import DataInfo
 from dlspec.spec.document import SourceMap
 
@@ -148,7 +149,17 @@ def walk(
             return rows, None
         shapes = [walk_state.outputs[source] for source in sources]
         try:
-            out, params = _infer(layer, kind, shapes, [dtypes[source] for source in sources])
+            if isinstance(layer, RecurrentSpec) and len(sources) == 2:
+                _state_source(layer, kind, sources[1], rows)
+                sources_taken = sources[:1]  # the second gives the initial state only
+            else:
+                sources_taken = sources
+            out, params = _infer(
+                layer,
+                kind,
+                [walk_state.outputs[source] for source in sources_taken],
+                [dtypes[source] for source in sources_taken],
+            )
         except ShapeError as error:
             walk_state.diagnostics.append(_located(error, index, path, kind, walk_state))
             return rows, None
@@ -246,6 +257,40 @@ def _sources(
         )
         return None
     return list(layer.from_)
+
+
+def _state_source(layer: RecurrentSpec, kind: str, source: str, rows: list[LayerInfo]) -> None:
+    """Check that a recurrent item's second ``from`` can give its initial state.
+
+    ``from: [sequence, encoder]``: the encoder's final state starts this layer (an
+    encoder-decoder), so it must be an earlier recurrent layer of the same kind and units.
+
+    Raises:
+        ShapeError: DLS331, located at the ``from``.
+    """
+    row = next((row for row in rows if row.name == source), None)
+    giver = row.spec if row is not None else None
+    if (
+        isinstance(giver, RecurrentSpec)
+        and kind_of(type(giver)) == kind
+        and giver.units == layer.units
+    ):
+        return
+    what = (
+        f"'{source}' is an input"
+        if row is None
+        else f"'{source}' is {kind_of(type(giver))}"
+        + (f" of {giver.units} units" if isinstance(giver, RecurrentSpec) else "")
+        if giver is not None
+        else f"'{source}' is the head"
+    )
+    raise ShapeError(
+        f"{kind} takes its initial state from the second name in 'from', a {kind} layer of "
+        f"{layer.units} units, and {what}",
+        f"name the encoder {kind} (units: {layer.units}) second, or take one input only",
+        code="DLS331",
+        at=("from",),
+    )
 
 
 def _infer(

@@ -18,6 +18,7 @@ from dlspec.check import Inference
 from dlspec.check.shapes import INPUT
 from dlspec.compiler.heads import compile, head
 from dlspec.diagnostics import SpecError, has_errors
+from dlspec.layers.recurrent import RecurrentSpec
 from dlspec.spec import Spec
 
 
@@ -33,7 +34,8 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
     Returns:
         A functional model named after the spec: ``Input(name="input")`` (or one input per
         name of ``model.inputs``, taking a dict of arrays by name), each body layer on
-        the outputs it takes (the one before it, or those its ``from`` names), then
+        the outputs it takes (the one before it, or those its ``from`` names; a recurrent
+        layer's second name gives its initial state, the final state of that layer), then
         ``Dense(units, task activation, name="head")`` on ``model.output`` (the last layer).
 
     Raises:
@@ -66,10 +68,29 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
     # Each layer takes the outputs static inference found for it: the one before it, or those
     # its 'from' names (a merge takes them as a list).
     tensors = dict(inputs)
+    # A recurrent layer that a later one takes its initial state from (an encoder) also
+    # returns its final state: ``from: [sequence, encoder]`` (checked by static inference).
+    givers = {
+        row.inputs[1]
+        for row in body
+        if isinstance(row.spec, RecurrentSpec) and len(row.inputs) == 2
+    }
+    states: dict[str, list[keras.KerasTensor]] = {}
     for row in body:
         assert row.spec is not None
         taken = [tensors[name] for name in row.inputs]
-        tensors[row.name] = row.spec.build(row.name)(taken if row.spec.MERGES else taken[0])
+        layer = row.spec.build(row.name)
+        if row.name in givers:
+            layer = type(layer).from_config({**layer.get_config(), "return_state": True})
+        if row.spec.MERGES:
+            out = layer(taken)
+        elif isinstance(row.spec, RecurrentSpec) and len(taken) == 2:
+            out = layer(taken[0], initial_state=states[row.inputs[1]])
+        else:
+            out = layer(taken[0])
+        if row.name in givers:
+            out, *states[row.name] = out
+        tensors[row.name] = out
     outputs = head(spec.task, units)(tensors[inference.output])
     # Named inputs take a dict of arrays by name; the one input of a chain takes an array.
     return keras.Model(inputs if inference.named else inputs[INPUT], outputs, name=spec.name)

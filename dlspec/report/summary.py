@@ -72,6 +72,9 @@ class KerasView:
 
 
 def _shape(tensor: Any) -> Shape:
+    """One output's shape; a layer that also returns its state (an encoder) gives its output."""
+    if isinstance(tensor, (list, tuple)):
+        tensor = tensor[0]
     return tuple(tensor.shape[1:])
 
 

@@ -164,3 +164,38 @@ def test_a_chain_keeps_its_one_input_named_input(infer) -> None:
     inference = infer(IRIS + "  layers: [dense: 8]\n")
     assert not inference.named and inference.inputs == {"input": ((4,), "float32")}
     assert summary.to_json(inference)["inputs"] == {"input": [4]}
+
+
+ENCODER_DECODER = """\
+task: {type: regression, outputs: 1}
+model:
+  inputs:
+    source: [5, 3]
+    target: [4, 3]
+  layers:
+    - KIND: {units: 8, from: source, name: encoder}
+    - KIND: {units: 8, return_sequences: true, from: [target, encoder]}
+    - flatten
+"""
+
+
+@pytest.mark.parametrize("kind", ["simple_rnn", "gru", "lstm"])
+def test_a_recurrent_layer_starts_from_the_state_its_second_from_names(infer, kind) -> None:
+    inference = infer(ENCODER_DECODER.replace("KIND", kind))
+    assert inference.diagnostics == []
+    decoder = inference.layers[1]
+    assert decoder.inputs == ("target", "encoder") and decoder.output_shape == (4, 8)
+    # the state adds no parameters: the decoder's count is that of one input of 3 features
+    assert decoder.params == inference.layers[0].params
+
+
+@pytest.mark.parametrize(
+    ("giver", "said"),
+    [("gru: {units: 8, from: source, name: encoder}", "'encoder' is gru of 8 units"),
+     ("lstm: {units: 8, from: source, name: encoder}", None)],
+)  # fmt: skip
+def test_the_state_comes_from_the_same_kind(infer, giver, said) -> None:
+    text = ENCODER_DECODER.replace("- KIND: {units: 8, from: source, name: encoder}", "- " + giver)
+    inference = infer(text.replace("KIND", "lstm"))
+    found = [d.message for d in inference.diagnostics]
+    assert found == ([] if said is None else [found[0]]) and (said is None or said in found[0])

@@ -177,3 +177,28 @@ def test_named_inputs_build_as_inferred_and_the_model_takes_a_dict(shell, tmp_pa
     ]  # fmt: skip
     x = {"words": np.ones((3, 5), "int32"), "pixels": np.ones((3, 4, 4, 1), "float32")}
     assert model.predict(x, verbose=0).shape == (3, 2)
+
+
+def test_an_encoder_state_starts_the_decoder_in_the_built_model(tmp_path):
+    import numpy as np
+
+    from dlspec import compiler
+
+    (tmp_path / "s2s.yaml").write_text(
+        "task: {type: regression, outputs: 2}\nmodel:\n  inputs:\n"
+        "    source: {shape: [7], dtype: int32}\n    target: {shape: [6], dtype: int32}\n"
+        "  layers:\n    - embedding: {input_dim: 30, output_dim: 8, from: source}\n"
+        "    - lstm: {units: 16, name: encoder}\n"
+        "    - embedding: {input_dim: 30, output_dim: 8, from: target}\n"
+        "    - lstm: {units: 16}\n      from: [embedding_2, encoder]\n"
+    )
+    result = runner.invoke(app, ["summary", str(tmp_path / "s2s.yaml"), "--keras", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["keras_differences"] == []
+    model = compiler.from_file(tmp_path / "s2s.yaml")
+    assert model.get_layer("encoder").return_state
+    target = np.ones((2, 6), "int32")
+    first = model.predict({"source": np.ones((2, 7), "int32"), "target": target}, verbose=0)
+    other = model.predict({"source": np.full((2, 7), 9, "int32"), "target": target}, verbose=0)
+    assert first.shape == (2, 2)
+    assert not np.allclose(first, other)  # the source reaches the decoder through the state alone
