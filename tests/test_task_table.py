@@ -22,7 +22,8 @@ def test_a_rows_reported_scores_hold_its_columns_and_its_compiled_metrics(name: 
     # Every metric Keras may compile is a score the report knows, bar those scikit-learn
     # recomputes under its own name (rmse, mae) or Keras's streaming mse.
     assert set(row.allowed_metrics) - {"mse"} <= set(row.scores)
-    assert row.classification == (row.activation in ("sigmoid", "softmax") and name != "next_token")
+    sequences = row.outputs == "sequences"
+    assert row.classification == (row.activation in ("sigmoid", "softmax") and not sequences)
 
 
 def test_the_head_width_comes_from_the_rows_size_field() -> None:

@@ -108,10 +108,10 @@ def _named(spec: Spec, data: DataInfo, source_map: SourceMap) -> tuple[Inputs, l
         found.append(
             make(
                 "DLS306",
-                f"model.inputs names {', '.join(inputs)}, but the data's column groups are "
+                f"model.inputs names {', '.join(inputs)}, but the data gives the inputs "
                 f"{', '.join(data.inputs)}",
                 source_map.locate_key(("model", "inputs")),
-                "give model.inputs the names of data.features's groups, or leave it out",
+                "give model.inputs the names the data gives, or leave it out",
             )
         )
     elif data.inputs is not None:
@@ -176,6 +176,7 @@ def _input(
 def run(spec: Spec, source_map: SourceMap) -> Inference:
     """Infer shapes and counts and apply every lint rule; diagnostics are sorted by place."""
     data, diagnostics = describe(spec.data, source_map)
+    data = tasks.task_data(spec, data)
     inputs, found = _input(spec, data, source_map)
     diagnostics += found
     named = spec.model.inputs is not None or data.inputs is not None

@@ -1,14 +1,31 @@
-"""The task's head as static inference appends it: its width from the table and the data."""
+"""The task's head as static inference appends it: its width from the table and the data.
+
+The task also says how it reads the data: seq2seq takes a table's text pairs as two inputs.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from dlspec.base import Params, Shape, format_shape
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, make
-from dlspec.sources import DataInfo
+from dlspec.sources import SOURCES, DataInfo
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
 from dlspec.spec.tasks import head_width
+
+
+def task_data(spec: Spec, data: DataInfo) -> DataInfo:
+    """The data as the task reads it: for seq2seq, a source's pairs as its named inputs.
+
+    Each input (``source``, and ``target``, the decoder's) holds ``sequence_length`` token ids.
+    """
+    inputs = spec.task.row.inputs
+    if not inputs or spec.data is None or not SOURCES[spec.data.scheme].pairs(spec.data):
+        return data
+    shape: Shape = (spec.data.tokens_per_example,)
+    return replace(data, shape=None, dtype="int32", inputs={n: (shape, "int32") for n in inputs})
 
 
 def head(

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import keras
 
-from dlspec.compiler.metrics import Perplexity, RootMeanSquaredError
+from dlspec.compiler.metrics import ExactMatch, Perplexity, RootMeanSquaredError, TokenAccuracy
+from dlspec.spec.tasks import PADDING_ID
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec
@@ -36,7 +37,12 @@ def head(task: TaskSpec, units: int) -> keras.layers.Layer:
 
 
 def loss(task: TaskSpec) -> keras.losses.Loss:
-    """The Keras loss object for the task's ``loss`` (the head outputs probabilities)."""
+    """The Keras loss object for the task's ``loss`` (the head outputs probabilities).
+
+    A padded row's loss leaves padding out (Keras's ``ignore_class``).
+    """
+    if task.row.padded:
+        return keras.losses.SparseCategoricalCrossentropy(ignore_class=PADDING_ID)
     return LOSSES[task.loss]()
 
 
@@ -59,7 +65,11 @@ def _metric(name: str, task: TaskSpec) -> keras.metrics.Metric:
         "auc": lambda: keras.metrics.AUC(name="auc"),
         "precision": lambda: keras.metrics.Precision(thresholds=threshold, name="precision"),
         "recall": lambda: keras.metrics.Recall(thresholds=threshold, name="recall"),
-        "perplexity": lambda: Perplexity(name="perplexity"),
+        "perplexity": lambda: Perplexity(
+            name="perplexity", ignore_class=PADDING_ID if task.row.padded else None
+        ),
+        "token_accuracy": lambda: TokenAccuracy(ignore_class=PADDING_ID),
+        "exact_match": lambda: ExactMatch(ignore_class=PADDING_ID),
     }
     return factories[name]()
 

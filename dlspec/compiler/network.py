@@ -79,9 +79,11 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
     for row in body:
         assert row.spec is not None
         taken = [tensors[name] for name in row.inputs]
-        layer = row.spec.build(row.name)
         if row.name in givers:
-            layer = type(layer).from_config({**layer.get_config(), "return_state": True})
+            assert isinstance(row.spec, RecurrentSpec)
+            layer = row.spec.build(row.name, return_state=True)
+        else:
+            layer = row.spec.build(row.name)
         if row.spec.MERGES:
             out = layer(taken)
         elif isinstance(row.spec, RecurrentSpec) and len(taken) == 2:

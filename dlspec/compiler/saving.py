@@ -13,12 +13,12 @@ from pathlib import Path
 
 import keras
 
-from dlspec.compiler.metrics import Perplexity, RootMeanSquaredError
+from dlspec.compiler.metrics import ExactMatch, Perplexity, RootMeanSquaredError, TokenAccuracy
 from dlspec.layers import multi_head_attention, positional_encoding, residual, transformer_block
 
 
 def classes() -> tuple[type, ...]:
-    """Every Keras class dlspec defines: the kinds' own (made on first use), a metric, a loss."""
+    """Every Keras class dlspec defines: the kinds' own (made on first use), metrics, a loss."""
     return (
         positional_encoding.keras_layer(),
         multi_head_attention.keras_layer(),
@@ -26,6 +26,8 @@ def classes() -> tuple[type, ...]:
         residual.keras_layer(),
         Perplexity,
         RootMeanSquaredError,
+        TokenAccuracy,
+        ExactMatch,
     )
 
 

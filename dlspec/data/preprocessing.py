@@ -75,6 +75,9 @@ class Preprocessor:
         data = spec.data
         if data is None:
             return cls()
+        if spec.task.row.targets == "pairs":  # seq2seq: token ids, with the pairs' vocabulary
+            tokens = dataset.tokens if dataset is not None else None
+            return cls("tokens", vocabulary=list(tokens) if tokens is not None else None)
         # Named inputs: model.inputs gives their dtypes, else the loaded arrays (column groups).
         named = {name: given.dtype for name, given in (spec.model.inputs or {}).items()}
         if not named and dataset is not None and isinstance(dataset.x, dict):
@@ -115,6 +118,8 @@ class Preprocessor:
             for name, part in self.parts.items():
                 part.fit(x[name])
             return self
+        if self.kind == "tokens":
+            return self  # ids need nothing fitted (a dict of them for seq2seq)
         assert not isinstance(x, dict)
         if self.kind == "text":
             self._layer = self._vectorizer(None)
@@ -145,6 +150,8 @@ class Preprocessor:
             if not isinstance(x, dict):
                 raise ValueError("a model with named inputs takes a dict of arrays by name")
             return {name: part.transform(x[name]) for name, part in self.parts.items()}
+        if isinstance(x, dict) and self.kind == "tokens":  # seq2seq's source and target ids
+            return {name: np.asarray(array, np.int32) for name, array in x.items()}
         assert not isinstance(x, dict)
         if self.kind == "text":
             import keras

@@ -19,6 +19,7 @@ import numpy as np
 from dlspec.data import tables
 from dlspec.data.dataset import Dataset
 from dlspec.data.problems import SOURCE, Problems
+from dlspec.data.splitting import test_split
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec
@@ -28,6 +29,8 @@ PADDING, UNKNOWN = "", "<unk>"  # ids 0 and 1
 # A corpus's sentences are marked: START before each, STOP after it (the end of the text ends
 # one too), so a model learns where sentences begin and end and generation can stop.
 START, STOP = "<s>", "</s>"
+# The ids a vocabulary of pairs starts with, and one word at the least.
+RESERVED = (PADDING, UNKNOWN, START, STOP, "a word")
 _ENDS = frozenset(".!?")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -135,6 +138,115 @@ def load_corpus(spec: Spec, path: Path, problems: Problems) -> Dataset:
         ids[:, 1:],
         series=True,
         vocabulary=max_tokens,
+        tokens=vocabulary,
+    )
+
+
+def split(text: str, tokens: str) -> list[str]:
+    """A text's tokens: lower-case words and punctuation (``word``), or its characters."""
+    return list(text) if tokens == "character" else tokenize(text)
+
+
+def pair_columns(spec: Spec, header: list[str], problems: Problems) -> tuple[str, str]:
+    """The source and target columns of a table of pairs, checked against its header."""
+    assert spec.data is not None
+    data, file = spec.data, Path(spec.data.location).name
+    found = []
+    for field, default in (("source_column", "source"), ("target_column", "target")):
+        given = getattr(data, field)
+        at = ("data", field) if given is not None else SOURCE
+        found.append(tables.column_name(header, given or default, problems, at, file))
+    problems.check()
+    source, target = found
+    assert source is not None and target is not None
+    return source, target
+
+
+def pair_ids(
+    texts: list[str], vocabulary: list[str], tokens: str, length: int, *, marked: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Texts as ``(n, length)`` id arrays padded with 0.
+
+    Unmarked (a source): the ids alone, and None. Marked (a target): the decoder's input
+    (``<s>`` then the ids) and what it must predict (the ids then ``</s>``).
+    """
+    index = {token: i for i, token in enumerate(vocabulary)}
+    first = np.zeros((len(texts), length), np.int32)
+    second = np.zeros((len(texts), length), np.int32) if marked else None
+    for row, text in enumerate(texts):
+        ids = [index.get(token, 1) for token in split(text, tokens)]
+        if marked:
+            assert second is not None
+            given, wanted = [index[START], *ids], [*ids, index[STOP]]
+            first[row, : len(given)], second[row, : len(wanted)] = given, wanted
+        else:
+            first[row, : len(ids)] = ids
+    return first, second
+
+
+def load_pairs(spec: Spec, path: Path, problems: Problems) -> Dataset:
+    """Load a table of (source, target) texts for seq2seq.
+
+    ``x`` holds two inputs: ``source``, the source's ids, and ``target``, the target's ids
+    after ``<s>`` (the decoder reads the target shifted right: teacher forcing); ``y`` is the
+    target's ids then ``</s>``. All are padded with 0 to ``sequence_length``. One vocabulary
+    serves both sides: padding, '<unk>', '<s>', '</s>', then the most frequent tokens of the
+    pairs outside the test split, so test text never shapes it.
+
+    Raises:
+        SpecError: DLS403 for a missing column, DLS401 for a text longer than
+            ``sequence_length`` allows, or too few pairs.
+    """
+    assert spec.data is not None
+    data = spec.data
+    table = tables.read(path, problems)
+    source_name, target_name = pair_columns(spec, table.header, problems)
+    sources, targets = list(table.columns[source_name]), list(table.columns[target_name])
+    length = data.tokens_per_example
+    if data.vocabulary_size < len(RESERVED):
+        problems.fail(
+            "DLS401",
+            f"max_tokens {data.vocabulary_size} leaves no room for words: padding, "
+            f"'{UNKNOWN}', '{START}' and '{STOP}' take {len(RESERVED) - 1} ids",
+            ("data", "max_tokens"),
+            f"set data.max_tokens to {len(RESERVED)} or more",
+        )
+    longest = max(
+        [len(split(text, data.tokens)) for text in sources]
+        + [len(split(text, data.tokens)) + 1 for text in targets],
+        default=0,
+    )
+    if longest > length:
+        problems.fail(
+            "DLS401",
+            f"'{path.name}' has texts of {longest} tokens (a target with its '{STOP}'), longer "
+            f"than sequence_length {length}",
+            ("data", "sequence_length") if data.sequence_length else SOURCE,
+            f"set data.sequence_length to {longest} or more",
+        )
+    # The test rows as the run splits them; too few pairs to split are reported with the
+    # splits (DLS416).
+    try:
+        ordered = spec.validation.in_time_order
+        _, test = test_split(spec.validation, len(sources), seed=spec.seed, ordered=ordered)
+    except ValueError:
+        test = np.array([], dtype=int)
+    held = set(test.tolist())
+    seen = [
+        token
+        for row, (source, target) in enumerate(zip(sources, targets, strict=True))
+        if row not in held
+        for token in (*split(source, data.tokens), *split(target, data.tokens))
+    ]
+    vocabulary = build_vocabulary(seen, data.vocabulary_size - 2)
+    vocabulary = [*vocabulary[:2], START, STOP, *vocabulary[2:]]  # RESERVED, then the words
+    source_ids, _ = pair_ids(sources, vocabulary, data.tokens, length, marked=False)
+    given, wanted = pair_ids(targets, vocabulary, data.tokens, length, marked=True)
+    assert wanted is not None
+    return Dataset.create(
+        {"source": source_ids, "target": given},
+        wanted,
+        vocabulary=data.vocabulary_size,
         tokens=vocabulary,
     )
 

@@ -42,10 +42,13 @@ class GRUSpec(RecurrentSpec):
         bias = 6 * units if self.use_bias else 0
         return Params(3 * (features * units + units * units) + bias)
 
-    def build(self, name: str) -> keras.layers.Layer:
-        """A ``keras.layers.GRU``."""
+    def build(self, name: str, return_state: bool = False) -> keras.layers.Layer:
+        """A ``keras.layers.GRU``; see ``RecurrentSpec.build``."""
         import keras
 
         return keras.layers.GRU(
-            **self._keras_args(), recurrent_activation=self.recurrent_activation, name=name
+            **self._keras_args(),
+            recurrent_activation=self.recurrent_activation,
+            return_state=return_state,
+            name=name,
         )

@@ -40,10 +40,13 @@ class LSTMSpec(RecurrentSpec):
         units = self.units
         return Params(4 * (features * units + units * units + (units if self.use_bias else 0)))
 
-    def build(self, name: str) -> keras.layers.Layer:
-        """A ``keras.layers.LSTM``."""
+    def build(self, name: str, return_state: bool = False) -> keras.layers.Layer:
+        """A ``keras.layers.LSTM``; see ``RecurrentSpec.build``."""
         import keras
 
         return keras.layers.LSTM(
-            **self._keras_args(), recurrent_activation=self.recurrent_activation, name=name
+            **self._keras_args(),
+            recurrent_activation=self.recurrent_activation,
+            return_state=return_state,
+            name=name,
         )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from dlspec.base import Shape, ShapeError, format_shape
 from dlspec.layers.layer import Activation, LayerSpec, PositiveInt, Rate, last_dim
 from dlspec.layers.regularizer import RegularizerSpec
+
+if TYPE_CHECKING:
+    import keras
 
 
 class RecurrentSpec(LayerSpec):
@@ -57,6 +60,13 @@ class RecurrentSpec(LayerSpec):
         if self.return_sequences:
             return (shape[0], self.units)
         return (self.units,)
+
+    def build(self, name: str, return_state: bool = False) -> keras.layers.Layer:
+        """The Keras layer; with ``return_state`` it also returns its final state.
+
+        An encoder returns its state for a decoder to start from (``from: [x, encoder]``).
+        """
+        raise NotImplementedError(self.kind)
 
     def _keras_args(self) -> dict[str, Any]:
         """The Keras constructor arguments every recurrent kind shares."""

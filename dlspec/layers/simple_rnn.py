@@ -33,8 +33,8 @@ class SimpleRNNSpec(RecurrentSpec):
         units = self.units
         return Params(features * units + units * units + (units if self.use_bias else 0))
 
-    def build(self, name: str) -> keras.layers.Layer:
-        """A ``keras.layers.SimpleRNN``."""
+    def build(self, name: str, return_state: bool = False) -> keras.layers.Layer:
+        """A ``keras.layers.SimpleRNN``; see ``RecurrentSpec.build``."""
         import keras
 
-        return keras.layers.SimpleRNN(**self._keras_args(), name=name)
+        return keras.layers.SimpleRNN(**self._keras_args(), return_state=return_state, name=name)

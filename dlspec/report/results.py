@@ -40,6 +40,8 @@ LABELS = {
     "r2": "R²",
     "loss": "loss",
     "perplexity": "perplexity",
+    "token_accuracy": "token accuracy",
+    "exact_match": "exact match",
 }
 
 

@@ -75,6 +75,10 @@ class Source:
         """The ``data`` fields that choose columns of this source's table; none without one."""
         return ()
 
+    def pairs(self, data: DataSpec) -> bool:
+        """Whether it gives (source, target) text pairs, the data of task seq2seq."""
+        return False
+
     def preprocessing(self, data: DataSpec) -> Preprocessing:
         """The preprocessing its examples need: scaling, text vectorising or token ids."""
         return "scale"

@@ -1,7 +1,8 @@
 """``text:PATH``: a labelled table (``.csv``/``.tsv``) or a plain corpus for next_token.
 
 A table's text is vectorised by the Preprocessor, fitted on training rows only; a corpus becomes
-token ids over the training part's vocabulary (``dlspec.data.text``).
+token ids over the training part's vocabulary (``dlspec.data.text``). For seq2seq a table holds
+(source, target) pairs, which become token ids over the pairs' vocabulary.
 """
 
 from __future__ import annotations
@@ -49,14 +50,22 @@ class Text(Source):
         return "text" if is_table(data.location) else "tokens"
 
     def column_fields(self, data: DataSpec) -> tuple[str, ...]:
-        """A table's label column; see ``Source.column_fields``."""
-        return ("target",) if is_table(data.location) else ()
+        """A table's columns; see ``Source.column_fields``."""
+        if not is_table(data.location):
+            return ()
+        return ("target", "text_column", "source_column", "target_column")
+
+    def pairs(self, data: DataSpec) -> bool:
+        """A table gives (source, target) pairs; see ``Source.pairs``."""
+        return is_table(data.location)
 
     def load(self, spec: Spec, path: Path | None, problems: Problems) -> Dataset:
         """Read the examples; see ``Source.load``."""
         from dlspec.data import text
 
         assert path is not None
+        if is_table(path) and spec.task.row.targets == "pairs":
+            return text.load_pairs(spec, path, problems)
         if is_table(path):
             return text.load_table(spec, path, problems)
         return text.load_corpus(spec, path, problems)

@@ -62,6 +62,17 @@ class DataSpec(SpecModel):
     text_column: str | None = Field(
         default=None, description="text (a CSV table): the column holding the text."
     )
+    source_column: str | None = Field(
+        default=None, description="text, task seq2seq: the column of source texts ('source')."
+    )
+    target_column: str | None = Field(
+        default=None, description="text, task seq2seq: the column of target texts ('target')."
+    )
+    tokens: Literal["word", "character"] = Field(
+        default="word",
+        description="text, task seq2seq: split texts into lower-case words and punctuation "
+        "(word), or into characters as written (character).",
+    )
     samples: PositiveInt | None = Field(
         default=None,
         description=f"synthetic: how many examples to generate (default {DEFAULT_SAMPLES}).",

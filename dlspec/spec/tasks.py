@@ -22,7 +22,18 @@ Loss = Literal[
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
 ]
-Metric = Literal["rmse", "mae", "mse", "accuracy", "auc", "precision", "recall", "perplexity"]
+Metric = Literal[
+    "rmse",
+    "mae",
+    "mse",
+    "accuracy",
+    "auc",
+    "precision",
+    "recall",
+    "perplexity",
+    "token_accuracy",
+    "exact_match",
+]
 
 
 @dataclass(frozen=True)
@@ -37,13 +48,17 @@ class TaskRow:
     units: str  # where the head's width comes from, for messages and the README
     size_field: str | None  # the task field that gives the head width when data cannot
     classification: bool  # targets are class labels: stratified splits, class weights
-    targets: Literal["values", "labels", "tokens"]  # what a source must provide as y
+    targets: Literal["values", "labels", "tokens", "pairs"]  # what a source must provide
     outputs: Literal["probability", "probabilities", "values", "sequences"]  # a head's output
     error: str  # the verdict's error: "accuracy" (as 1 - accuracy), "rmse" or "perplexity"
     error_name: str  # that error in the course's words
     baseline: str  # the trivial predictor the verdict compares with
     scores: tuple[str, ...]  # every score a run reports, in report order; the first is key
     fold_columns: tuple[str, ...]  # the scores the per-fold table shows
+    # The named inputs the task's data gives (seq2seq: the source and the decoder's input).
+    inputs: tuple[str, ...] = ()
+    # Targets are padded with id 0 to a common length; the loss and metrics skip padding.
+    padded: bool = False
 
 
 TASKS: dict[str, TaskRow] = {
@@ -115,9 +130,29 @@ TASKS: dict[str, TaskRow] = {
         scores=("accuracy", "perplexity", "loss"),
         fold_columns=("accuracy", "perplexity", "loss"),
     ),
+    "seq2seq": TaskRow(
+        activation="softmax",
+        activations=("softmax",),
+        losses=("sparse_categorical_crossentropy",),
+        metrics=("token_accuracy", "exact_match", "perplexity"),
+        allowed_metrics=("token_accuracy", "exact_match", "perplexity"),
+        units="the vocabulary size",
+        size_field="vocabulary",
+        classification=False,
+        targets="pairs",
+        outputs="sequences",
+        error="perplexity",
+        error_name="perplexity",
+        baseline="the unigram model",
+        scores=("token_accuracy", "exact_match", "perplexity", "loss"),
+        fold_columns=("token_accuracy", "exact_match", "perplexity", "loss"),
+        inputs=("source", "target"),
+        padded=True,
+    ),
 }
 CLASSIFICATION = tuple(name for name, row in TASKS.items() if row.classification)
 DEFAULT_THRESHOLD = 0.5  # the probability above which a binary prediction is class 1
+PADDING_ID = 0  # the id that pads a padded row's targets: no loss or score counts it
 
 
 def scores(task: str) -> tuple[str, ...]:
@@ -240,9 +275,31 @@ class NextTokenTask(_Task):
     )
 
 
+class Seq2SeqTask(_Task):
+    """Sequence to sequence (translation): an encoder reads the source, a decoder the target.
+
+    The data gives two inputs, ``source`` (its token ids) and ``target`` (the target's ids
+    shifted right after ``<s>``: teacher forcing), and a dense(vocabulary, softmax) head at
+    every decoder position predicts the target's next token; padding counts in no score.
+
+    ```yaml
+    task: seq2seq
+    ```
+    """
+
+    type: Literal["seq2seq"] = Field(description="Task type.")
+    loss: Loss = Field(
+        default="sparse_categorical_crossentropy",
+        description="Loss: sparse_categorical_crossentropy (padding left out).",
+    )
+    vocabulary: int | None = Field(
+        default=None, ge=2, le=LARGEST_SIZE, description="Vocabulary if the data does not tell it."
+    )
+
+
 TaskSpec = Annotated[
     Annotated[
-        RegressionTask | BinaryTask | MulticlassTask | NextTokenTask,
+        RegressionTask | BinaryTask | MulticlassTask | NextTokenTask | Seq2SeqTask,
         Field(discriminator="type"),
     ],
     BeforeValidator(bare_name),

@@ -26,6 +26,8 @@ DLSPEC_CLASSES = frozenset(
         "Residual",
         "Perplexity",
         "RootMeanSquaredError",
+        "TokenAccuracy",
+        "ExactMatch",
     )
 )
 CODE = ("Lambda", "__lambda__")  # a layer and an object that hold Python bytecode

@@ -30,7 +30,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dlspec.spec.tasks import DEFAULT_THRESHOLD, TASKS
+from dlspec.spec.tasks import DEFAULT_THRESHOLD, PADDING_ID, TASKS
 
 HIGH_SHARE = 0.5
 """Training error above this share of the trivial baseline's error is high."""
@@ -116,7 +116,8 @@ def baseline(task: str, y: np.ndarray) -> float:
         return float(1.0 - counts.max() / counts.sum())
     if outputs == "values":
         return float(np.sqrt(np.mean(np.var(y.reshape(len(y), -1), axis=0))))
-    _, counts = np.unique(y, return_counts=True)
+    tokens = y[y != PADDING_ID] if TASKS[task].padded else y  # padding is no token to predict
+    _, counts = np.unique(tokens, return_counts=True)
     p = counts / counts.sum()
     return float(np.exp(-np.sum(p * np.log(p))))
 
@@ -150,7 +151,12 @@ def noise(
         spread = squared.std(ddof=1) / np.sqrt(n) if n > 1 else squared.mean()
         return float(spread / (2 * rmse)) if rmse > 0 else 0.0
     chosen = np.take_along_axis(predicted, y[..., None].astype(int), axis=-1)[..., 0]
-    entropy = -np.log(np.clip(chosen, 1e-12, 1.0)).reshape(n, -1).mean(axis=1)
+    each = -np.log(np.clip(chosen, 1e-12, 1.0)).reshape(n, -1)
+    if TASKS[task].padded:  # each sequence's mean over its tokens, padding left out
+        kept = (y.reshape(n, -1) != PADDING_ID).astype(np.float64)
+        entropy = (each * kept).sum(axis=1) / np.maximum(kept.sum(axis=1), 1)
+    else:
+        entropy = each.mean(axis=1)
     spread = entropy.std(ddof=1) / np.sqrt(n) if n > 1 else entropy.mean()
     return float(np.exp(entropy.mean()) * spread)
 

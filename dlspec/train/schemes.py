@@ -20,6 +20,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
+from dlspec.data.splitting import test_split
 from dlspec.spec.sections import HoldoutSpec, KFoldSpec, TimeSeriesSpec
 from dlspec.spec.tasks import CLASSIFICATION
 
@@ -109,19 +110,12 @@ def plan(
     ordered = is_ordered(scheme, series)
     strat = stratified(scheme, task, series)
     classes = labels(y) if task in CLASSIFICATION else None
-    every = np.arange(n)
+    test: np.ndarray | None
     if has_test:
-        rest, test = every, None
-    elif ordered:
-        n_test = math.ceil(n * scheme.test_size)
-        rest, test = every[: n - n_test], every[n - n_test :]
+        rest, test = np.arange(n), None
     else:
-        rest, test = train_test_split(
-            every,
-            test_size=scheme.test_size,
-            shuffle=scheme.shuffle,
-            stratify=classes if strat else None,
-            random_state=seed if scheme.shuffle else None,
+        rest, test = test_split(
+            scheme, n, seed=seed, ordered=ordered, classes=classes if strat else None
         )
     rest_classes = classes[rest] if classes is not None else None
     split = SPLITTERS[type(scheme)]

@@ -109,6 +109,45 @@ model:
     assert result["accuracy"] == pytest.approx(np.mean(p.argmax(-1) == y))
 
 
+def test_seq2seq_loss_and_metrics_leave_padding_out_by_hand(tmp_path):
+    model = built(
+        tmp_path,
+        """
+task: {type: seq2seq, vocabulary: 7}
+model:
+  inputs:
+    source: {shape: [4], dtype: int32}
+    target: {shape: [5], dtype: int32}
+  layers:
+    - embedding: {input_dim: 7, output_dim: 4, from: source}
+    - gru: {units: 6, name: encoder}
+    - embedding: {input_dim: 7, output_dim: 4, from: target}
+    - gru: {units: 6, return_sequences: true, from: [embedding_2, encoder]}
+""",
+    )
+    rng = np.random.default_rng(5)
+    x = {
+        "source": rng.integers(1, 7, size=(8, 4)).astype("int32"),
+        "target": rng.integers(1, 7, size=(8, 5)).astype("int32"),
+    }
+    p = model.predict(x, verbose=0)
+    y = p.argmax(axis=-1)  # every token right ...
+    y[:, 3:] = 0  # ... then padding, which must not count
+    y[0, 1] = (y[0, 1] % 6) + 1  # one wrong token: its sequence is no exact match
+    y[1, 1:] = 0  # a target of one token
+    kept = y != 0
+    result = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    clipped = np.clip(p.astype("float64"), EPSILON, 1 - EPSILON)
+    entropy = -np.log(np.take_along_axis(clipped, y[..., None], axis=-1)[..., 0])
+    assert result["loss"] == pytest.approx(entropy[kept].mean(), rel=1e-5)
+    assert result["perplexity"] == pytest.approx(np.exp(entropy[kept].mean()), rel=1e-5)
+    right = p.argmax(axis=-1) == y
+    assert result["token_accuracy"] == pytest.approx(right[kept].mean(), rel=1e-6)
+    assert result["token_accuracy"] < 1
+    whole = [right[i][kept[i]].all() for i in range(8)]
+    assert result["exact_match"] == pytest.approx(np.mean(whole)) and result["exact_match"] == 7 / 8
+
+
 @pytest.mark.parametrize(
     ("task", "activation", "units", "metrics"),
     [

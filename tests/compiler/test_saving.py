@@ -53,9 +53,10 @@ def instances() -> list:
 
     from dlspec.compiler import saving
 
-    PositionalEncoding, SelfAttention, TransformerBlock, Residual, Perplexity, RMSE = (
-        saving.classes()
-    )  # noqa: N806
+    (
+        PositionalEncoding, SelfAttention, TransformerBlock, Residual, Perplexity, RMSE,
+        TokenAccuracy, ExactMatch,
+    ) = saving.classes()  # noqa: N806  # fmt: skip
     return [
         PositionalEncoding(mode="learned", max_length=16, name="positions"),
         SelfAttention(
@@ -67,12 +68,14 @@ def instances() -> list:
             projection=False,
             activation="relu",
         ),
-        Perplexity(name="ppl", from_logits=True),
+        Perplexity(name="ppl", from_logits=True, ignore_class=0),
         RMSE(name="root", reduction="sum"),
+        TokenAccuracy(name="tokens", ignore_class=5),
+        ExactMatch(name="whole", ignore_class=5),
     ]
 
 
-@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("index", range(8))
 def test_a_class_saves_and_reloads_every_constructor_argument(index: int) -> None:
     layer = instances()[index]
     cls = type(layer)

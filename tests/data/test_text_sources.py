@@ -77,3 +77,60 @@ def test_a_corpus_too_short_for_two_sequences(case, tmp_path):
     (tmp_path / "tiny.txt").write_text("just a few words")
     [error] = case("source: text:tiny.txt\nsequence_length: 5", "next_token").errors()
     assert error.code == "DLS401" and "6 tokens" in error.message  # with <s> and </s>
+
+
+def pairs(tmp_path, rows: list[tuple[str, str]], header: str = "source,target") -> None:
+    (tmp_path / "pairs.csv").write_text(header + "\n" + "".join(f"{a},{b}\n" for a, b in rows))
+
+
+def test_pairs_become_the_source_the_shifted_target_and_the_target_then_stop(case, tmp_path):
+    pairs(tmp_path, [("a b", "b a"), ("c", "c")] * 10)
+    loaded = case("source: text:pairs.csv\nsequence_length: 4", "seq2seq")
+    data, info = loaded.load(), loaded.describe()
+    assert info.inputs is None  # the source's own facts; the task reads them as two inputs
+    vocabulary = data.tokens
+    assert vocabulary[:4] == ["", text.UNKNOWN, text.START, text.STOP]
+    ids = {token: i for i, token in enumerate(vocabulary)}
+    assert sorted(data.x) == ["source", "target"]
+    np.testing.assert_array_equal(data.x["source"][0], [ids["a"], ids["b"], 0, 0])
+    # teacher forcing: the decoder reads <s> and the target; it must predict the target, </s>
+    np.testing.assert_array_equal(data.x["target"][0], [ids["<s>"], ids["b"], ids["a"], 0])
+    np.testing.assert_array_equal(data.y[0], [ids["b"], ids["a"], ids["</s>"], 0])
+    assert data.x["source"].dtype == data.x["target"].dtype == np.int32
+
+
+def test_pairs_tokenised_by_character_with_other_columns(case, tmp_path):
+    pairs(tmp_path, [("x", "ab"), ("y", "Ba")] * 10, header="input,output")
+    spec = "source: text:pairs.csv\nsource_column: input\ntarget_column: output\ntokens: character"
+    data = case(spec + "\nsequence_length: 3", "seq2seq").load()
+    assert {"a", "b", "B", "x", "y"} <= set(data.tokens)  # characters as written
+
+
+def test_the_pairs_vocabulary_leaves_the_test_rows_out(case, tmp_path):
+    from dlspec.train import schemes
+
+    rows = [(f"w{i}", f"v{i}") for i in range(40)]
+    pairs(tmp_path, rows)
+    loaded = case("source: text:pairs.csv\nsequence_length: 2", "seq2seq")
+    data = loaded.load()
+    spec = loaded.spec
+    test = schemes.plan(spec.validation, "seq2seq", data.y, seed=spec.seed).test
+    held = {word for i in test for word in rows[i]}
+    assert held and not held & set(data.tokens)  # words of test pairs only are '<unk>'
+    assert {word for i, row in enumerate(rows) if i not in test for word in row} <= set(data.tokens)
+    np.testing.assert_array_equal(data.x["source"][test[0]][:1], [1])
+
+
+def test_a_text_longer_than_sequence_length_says_the_length_it_needs(case, tmp_path):
+    pairs(tmp_path, [("a b c", "a"), ("a", "a b c d")] * 5)
+    loaded = case("source: text:pairs.csv\nsequence_length: 3", "seq2seq")
+    (error,) = loaded.errors()
+    assert error.code == "DLS401" and "texts of 5 tokens" in error.message
+    assert error.hint == "set data.sequence_length to 5 or more"
+    assert error.span.line == loaded.line_of("sequence_length")
+
+
+def test_a_missing_pair_column_is_dls403(case, tmp_path):
+    pairs(tmp_path, [("a", "b")] * 5, header="source,tgt")
+    (error,) = case("source: text:pairs.csv\nsequence_length: 3", "seq2seq").errors()
+    assert error.code == "DLS403" and "'target'" in error.message

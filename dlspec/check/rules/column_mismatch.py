@@ -22,7 +22,13 @@ def check(context: Context) -> Iterator[Diagnostic]:
     if data is None:
         return
     takes = SOURCES[data.scheme].column_fields(data)
-    chosen = {"target": data.target, "features": data.features}
+    chosen = {
+        "target": data.target,
+        "features": data.features,
+        "text_column": data.text_column,
+        "source_column": data.source_column,
+        "target_column": data.target_column,
+    }
     for field, value in chosen.items():
         if value is None:
             continue
@@ -33,7 +39,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
                 f"'{data.source}' has no columns for '{field}' to choose",
                 context.source_map.locate(at),
                 f"remove '{field}': it chooses a column of a "
-                + ("CSV or text table" if field == "target" else "CSV table"),
+                + ("CSV table" if field == "features" else "text table"),
             )
             continue
         columns = context.data.columns

@@ -12,11 +12,21 @@ from dlspec.spec.tasks import TASKS
 def check(context: Context) -> Iterator[Diagnostic]:
     """The task's kind of target (its row's ``targets``) against the task the data suits."""
     spec, data, source_map = context.spec, context.data, context.source_map
-    if data.targets is None:
-        return
-    task, row, suits = spec.task.type, spec.task.row, TASKS[data.targets]
+    task, row = spec.task.type, spec.task.row
     where = source_map.locate(("data", "source"))
     source = spec.data.source if spec.data else ""
+    if row.targets == "pairs":
+        if data.inputs is None and data.shape is not None:  # one unnamed array
+            yield make(
+                "DLS322",
+                f"'{source}' has no text pairs for the {task} task",
+                where,
+                f"{task} trains on a table of source and target texts: text:PAIRS.csv",
+            )
+        return
+    if data.targets is None:
+        return
+    suits = TASKS[data.targets]
     if row.targets == suits.targets:
         if row.outputs == "probability" and data.classes is not None and data.classes > 2:
             yield make(
