@@ -1,4 +1,4 @@
-"""``dlspec generate``: sample text from a next_token run."""
+"""``dlspec generate``: text from a next_token run, or a seq2seq run's target for a source."""
 
 from __future__ import annotations
 
@@ -11,13 +11,18 @@ from dlspec.cli.app import RunBackendOption, app, err, fail, out, use_run_backen
 from dlspec.diagnostics import SpecError
 
 
-@app.command(short_help="Sample text from a next_token run.")
+@app.command(short_help="Sample text from a next_token run, or translate with a seq2seq run.")
 def generate(
-    run: Annotated[Path, typer.Argument(metavar="RUN", help="A next_token run directory.")],
+    run: Annotated[
+        Path, typer.Argument(metavar="RUN", help="A next_token or seq2seq run directory.")
+    ],
     prompt: Annotated[
         str,
         typer.Option(
-            "--prompt", "-p", help="Text to continue (default: none, a sentence from its start)."
+            "--prompt",
+            "-p",
+            help="Text to continue (default: none, a sentence from its start); for seq2seq, "
+            "the source to translate.",
         ),
     ] = "",
     length: Annotated[
@@ -45,12 +50,14 @@ def generate(
     ] = None,
     backend: RunBackendOption = None,
 ) -> None:
-    """Generate text by sampling from a next_token run, one token at a time.
+    """Generate text from a next_token run, or a seq2seq run's target for a source.
 
     Each step feeds the text so far to the model and draws the next token from its predicted
-    distribution, rescaled by the temperature (and cut to the K likeliest with --top-k). Prompt
-    words outside the run's vocabulary are named in a warning. Exit status: 0 generated, 1 the
-    run cannot generate (not a run, damaged or edited, not a next_token model), 2 usage error.
+    distribution, rescaled by the temperature (and cut to the K likeliest with --top-k). A
+    seq2seq run decodes the target of --prompt from its start token to its stop token
+    (--temperature 0: the likeliest token each step). Prompt words outside the run's vocabulary
+    are named in a warning. Exit status: 0 generated, 1 the run cannot generate (not a run,
+    damaged or edited, neither task, a seq2seq run without --prompt), 2 usage error.
     """
     import sys
     from contextlib import redirect_stdout

@@ -36,7 +36,8 @@ def predict(
     """Predict with a saved run and write the predictions as CSV.
 
     Classification gives one probability column per class and the predicted label, regression
-    the predicted values. The saved preprocessing is applied first. A damaged or edited run is
+    the predicted values, seq2seq the greedy translation of each source text (a table with the
+    source column). The saved preprocessing is applied first. A damaged or edited run is
     refused. Exit status: 0 written, 1 the run or the inputs have errors, 2 usage error.
     """
     import csv

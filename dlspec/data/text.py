@@ -251,6 +251,23 @@ def load_pairs(spec: Spec, path: Path, problems: Problems) -> Dataset:
     )
 
 
+def read_pair_sources(spec: Spec, path: Path) -> list[str]:
+    """The source texts of a predict table for seq2seq: its source column (a target is ignored).
+
+    Raises:
+        SpecError: DLS401 unreadable, DLS403 without the source column, pointing at the file.
+    """
+    assert spec.data is not None
+    found = Problems(path, lines=True)
+    table = tables.read(path, found)
+    column = tables.column_name(
+        table.header, spec.data.source_column or "source", found, (), path.name
+    )
+    found.check()
+    assert column is not None
+    return [str(value) for value in table.columns[column]]
+
+
 def read_table_inputs(
     spec: Spec, spec_file: str | Path, path: Path, source_map: SourceMap | None
 ) -> tuple[np.ndarray, np.ndarray | None]:

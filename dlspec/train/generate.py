@@ -1,9 +1,12 @@
-"""Sentence generation by sampling from a trained next_token model, one token at a time.
+"""Text generation, one token at a time, from next_token and seq2seq models.
 
-The model reads a fixed window of ``steps`` token ids and predicts, at every position, the
-distribution of the next token. The context sits at the start of the window and the prediction is
-read at its last real position: a causal transformer or a forward recurrent layer never looks at
-the padding after it, so the answer is the same as for an exact-length input.
+A next_token model samples sentences; a seq2seq model decodes a source's target (``translate``:
+greedy, or sampled), its decoder reading what it produced so far.
+
+A next_token model reads a fixed window of ``steps`` token ids and predicts, at every position,
+the distribution of the next token. The context sits at the start of the window and the
+prediction is read at its last real position: a causal transformer or a forward recurrent layer
+never looks at the padding after it, so the answer is the same as for an exact-length input.
 """
 
 from __future__ import annotations
@@ -99,6 +102,51 @@ def sample(
     return [token for token in preprocessor.decode(ids) if token not in (text.START, text.STOP)]
 
 
+def translate(
+    model: keras.Model,
+    vocabulary: list[str],
+    sources: list[list[str]],
+    *,
+    length: int,
+    temperature: float = 0.0,
+    seed: int = 0,
+    top_k: int | None = None,
+) -> list[list[str]]:
+    """Each source's target, decoded by a seq2seq model one token at a time, all at once.
+
+    The decoder starts from ``<s>``; at each step the model reads the source and the target so
+    far, and the next token is the likeliest (temperature 0: greedy) or drawn as ``pick``
+    draws it. A target ends at ``</s>``, or after ``length`` tokens or the decoder's length.
+    Source tokens beyond the source's length are cut.
+    """
+    given = {tensor.name: int(tensor.shape[1]) for tensor in model.inputs}
+    index = {token: i for i, token in enumerate(vocabulary)}
+    source = np.zeros((len(sources), given["source"]), dtype="int32")
+    for row, tokens in enumerate(sources):
+        ids = [index.get(token, 1) for token in tokens][: given["source"]]
+        source[row, : len(ids)] = ids
+    steps, start, stop = given["target"], index[text.START], index[text.STOP]
+    target = np.zeros((len(sources), steps), dtype="int32")
+    target[:, 0] = start
+    decoded: list[list[str]] = [[] for _ in sources]
+    ended = np.zeros(len(sources), dtype=bool)
+    rng = np.random.default_rng(seed)
+    for position in range(min(length, steps)):
+        if ended.all():
+            break
+        predicted = np.asarray(model.predict({"source": source, "target": target}, verbose=0))
+        for row in map(int, np.flatnonzero(~ended)):
+            distribution = predicted[row, position].astype("float64")
+            chosen = pick(distribution, temperature, rng, top_k, (start,))
+            if chosen == stop:
+                ended[row] = True
+                continue
+            decoded[row].append(vocabulary[chosen])
+            if position + 1 < steps:
+                target[row, position + 1] = chosen
+    return decoded
+
+
 def from_run(
     run: str | Path,
     prompt: str = "",
@@ -122,19 +170,32 @@ def from_run(
     from dlspec.train.saved import open_run
 
     saved = open_run(run)
-    if saved.spec.task.row.targets != "tokens":
+    targets = saved.spec.task.row.targets
+    if targets not in ("tokens", "pairs"):
         raise SpecError(
             [
                 make(
                     "DLS409",
                     f"run '{run}' is a {saved.spec.task.type} model; generating text needs a "
-                    "next_token run",
+                    "next_token or seq2seq run",
                     Span.point(str(saved.spec_file)),
                     "train a spec with 'task: next_token', e.g. specs/alice_lstm.yaml",
                 )
             ]
         )
-    missing = unknown_words(saved.preprocessor, prompt)
+    if targets == "pairs" and not prompt.strip():
+        raise SpecError(
+            [
+                make(
+                    "DLS409",
+                    f"run '{run}' is a seq2seq model: it generates the target of a source text",
+                    Span.point("--prompt"),
+                    "give the source to translate: --prompt TEXT",
+                )
+            ]
+        )
+    tokens = saved.spec.data.tokens if saved.spec.data is not None else "word"
+    missing = unknown_words(saved.preprocessor, prompt, tokens)
     if missing and warn is not None:
         named = ", ".join(f"'{word}'" for word in missing)
         warn(
@@ -145,6 +206,22 @@ def from_run(
             "as '<unk>'"
         )
     base = saved.spec.seed if seed is None else seed
+    if targets == "pairs":
+        vocabulary = saved.preprocessor.vocabulary or []
+        source = text.split(prompt, tokens)
+        return [
+            text_of(decoded, tokens)
+            for index in range(count)
+            for decoded in translate(
+                saved.model,
+                vocabulary,
+                [source],
+                length=length,
+                temperature=temperature,
+                seed=base + index,
+                top_k=top_k,
+            )
+        ]
     return [
         join(
             sample(
@@ -161,11 +238,16 @@ def from_run(
     ]
 
 
-def unknown_words(preprocessor: Preprocessor, prompt: str) -> list[str]:
-    """The prompt's words that the run's vocabulary lacks (each reads as '<unk>'), in order."""
+def unknown_words(preprocessor: Preprocessor, prompt: str, tokens: str = "word") -> list[str]:
+    """The prompt's words (or characters) the run's vocabulary lacks, each read as '<unk>'."""
     known = set(preprocessor.vocabulary or [])
-    found = [word for word in text.tokenize(prompt) if word not in known]
+    found = [word for word in text.split(prompt, tokens) if word not in known]
     return list(dict.fromkeys(found))
+
+
+def text_of(tokens: list[str], split: str) -> str:
+    """Decoded tokens as text: characters joined as they are, words by ``join``."""
+    return "".join(tokens) if split == "character" else join(tokens)
 
 
 def join(tokens: list[str]) -> str:

@@ -1,7 +1,8 @@
 """``dlspec predict``: a saved run's predictions for new examples, as a CSV table.
 
 Classification gives one probability column per class (named by the class) and the
-predicted label; regression gives the predicted values.
+predicted label; regression gives the predicted values; seq2seq the greedy translation of
+each source text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dlspec.spec.tasks import TASKS
 from dlspec.train import scoring
 from dlspec.train.evaluate import outputs
 from dlspec.train.saved import SavedRun, open_run
+
+LONGEST = 1 << 20  # a translation ends at its stop token, or at the decoder's length
 
 
 def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
@@ -54,9 +57,25 @@ def predict(path: str | Path, inputs: str | Path) -> tuple[list[str], list[list[
         SpecError: the run is incomplete or the inputs do not fit the spec's data.
     """
     run = open_run(path)
+    if run.spec.task.row.targets == "pairs":
+        return translations(run, Path(inputs))
     x, _ = sources.read_inputs(run.spec, str(run.spec_file), Path(inputs))
     check_shapes(run, x, Path(inputs))
     return table(run, outputs(run, x))
+
+
+def translations(run: SavedRun, path: Path) -> tuple[list[str], list[list[object]]]:
+    """A seq2seq run's greedy target for each source text of the table at ``path``."""
+    from dlspec.data import text
+    from dlspec.train.generate import text_of, translate
+
+    assert run.spec.data is not None
+    tokens = run.spec.data.tokens
+    sources = [text.split(line, tokens) for line in text.read_pair_sources(run.spec, path)]
+    decoded = translate(
+        run.model, run.preprocessor.vocabulary or [], sources, length=LONGEST, temperature=0
+    )
+    return ["prediction"], [[text_of(each, tokens)] for each in decoded]
 
 
 def check_shapes(run: SavedRun, x: Features, path: Path) -> None:

@@ -67,3 +67,29 @@ def test_a_seq2seq_run_evaluates_in_a_new_process(run: Path, shell) -> None:
     recorded = json.loads((run / "metrics.json").read_text())
     assert scored["examples"] == recorded["test_size"] == 100
     assert scored["metrics"] == pytest.approx(recorded["test"], rel=1e-6)
+
+
+def test_greedy_generation_reproduces_held_out_targets_in_a_new_process(run: Path, shell) -> None:
+    seen = {source for source, _ in reversals(500)}
+    unseen = [pair for pair in reversals(60, seed=9) if pair[0] not in seen][:3]
+    assert len(unseen) == 3
+    prompts = [["generate", run, "--prompt", source, "--temperature", "0"] for source, _ in unseen]
+    done = shell.together(*prompts)
+    decoded = [each.ok().stdout.strip() for each in done]
+    right = sum(got == target for got, (_, target) in zip(decoded, unseen, strict=True))
+    assert right >= len(unseen) - 1, list(zip(decoded, unseen, strict=True))
+
+
+def test_predict_translates_each_source_of_a_table(run: Path, shell, tmp_path: Path) -> None:
+    rows = reversals(20, seed=4)
+    (tmp_path / "sources.csv").write_text("source\n" + "".join(f"{s}\n" for s, _ in rows))
+    printed = shell("predict", run, "sources.csv").ok().stdout.splitlines()
+    assert printed[0] == "prediction" and len(printed) == 21
+    right = sum(got == target for got, (_, target) in zip(printed[1:], rows, strict=True))
+    assert right >= 16
+
+
+def test_a_seq2seq_run_needs_a_source_to_generate(run: Path, shell) -> None:
+    done = shell("generate", run)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "is a seq2seq model: it generates the target of a source text" in done.stderr
