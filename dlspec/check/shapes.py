@@ -297,6 +297,17 @@ def _infer(
     layer: LayerSpec, kind: str, shapes: list[Shape], dtypes: list[str]
 ) -> tuple[Shape, Params]:
     """One item's output shape and parameters, from its inputs' shapes and dtypes."""
+    if layer.PAIRED:
+        if len(shapes) != 2:
+            count = f"'from' names {len(shapes)}" if len(shapes) > 1 else "it takes one here"
+            raise ShapeError(
+                f"{kind} takes two inputs, the sequence and the context it attends to, and "
+                + count,
+                "name both: 'from: [decoder, encoder]'",
+                code="DLS331",
+                at=("from",),
+            )
+        return layer.paired_shape(shapes[0], shapes[1]), layer.paired_params(shapes[0], shapes[1])
     if layer.MERGES:
         if len(shapes) < 2:
             raise ShapeError(

@@ -86,6 +86,8 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
             layer = row.spec.build(row.name)
         if row.spec.MERGES:
             out = layer(taken)
+        elif row.spec.PAIRED:  # a sequence and the context it attends to
+            out = layer(taken[0], taken[1])
         elif isinstance(row.spec, RecurrentSpec) and len(taken) == 2:
             out = layer(taken[0], initial_state=states[row.inputs[1]])
         else:

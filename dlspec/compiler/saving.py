@@ -14,7 +14,14 @@ from pathlib import Path
 import keras
 
 from dlspec.compiler.metrics import ExactMatch, Perplexity, RootMeanSquaredError, TokenAccuracy
-from dlspec.layers import multi_head_attention, positional_encoding, residual, transformer_block
+from dlspec.layers import (
+    cross_attention,
+    multi_head_attention,
+    positional_encoding,
+    residual,
+    transformer_block,
+    transformer_decoder_block,
+)
 
 
 def classes() -> tuple[type, ...]:
@@ -24,6 +31,8 @@ def classes() -> tuple[type, ...]:
         multi_head_attention.keras_layer(),
         transformer_block.keras_layer(),
         residual.keras_layer(),
+        cross_attention.keras_layer(),
+        transformer_decoder_block.keras_layer(),
         Perplexity,
         RootMeanSquaredError,
         TokenAccuracy,

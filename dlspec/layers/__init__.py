@@ -23,6 +23,7 @@ from dlspec.layers.conv1d import Conv1DSpec
 from dlspec.layers.conv1d_transpose import Conv1DTransposeSpec
 from dlspec.layers.conv2d import Conv2DSpec
 from dlspec.layers.conv2d_transpose import Conv2DTransposeSpec
+from dlspec.layers.cross_attention import CrossAttentionSpec
 from dlspec.layers.dense import DenseSpec
 from dlspec.layers.dropout import DropoutSpec
 from dlspec.layers.embedding import EmbeddingSpec
@@ -51,6 +52,7 @@ from dlspec.layers.residual import ResidualSpec
 from dlspec.layers.simple_rnn import SimpleRNNSpec
 from dlspec.layers.time_distributed import TimeDistributedSpec
 from dlspec.layers.transformer_block import TransformerBlockSpec
+from dlspec.layers.transformer_decoder_block import TransformerDecoderBlockSpec
 from dlspec.layers.up_sampling1d import UpSampling1DSpec
 from dlspec.layers.up_sampling2d import UpSampling2DSpec
 from dlspec.layers.zero_padding1d import ZeroPadding1DSpec
@@ -95,6 +97,8 @@ LAYERS: list[type[LayerSpec]] = [
     PositionalEncodingSpec,
     MultiHeadAttentionSpec,
     TransformerBlockSpec,
+    CrossAttentionSpec,
+    TransformerDecoderBlockSpec,
     # image augmentation (training only)
     RandomFlipSpec,
     RandomRotationSpec,

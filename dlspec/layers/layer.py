@@ -74,6 +74,9 @@ class LayerSpec(SpecModel):
     MAIN: ClassVar[str | None] = None
     # How many inputs the kind takes: one (most), or two and more (a merge: add, concatenate).
     MERGES: ClassVar[bool] = False
+    # A kind that attends from a sequence to a context takes both: 'from: [sequence, context]'
+    # (cross-attention); ``paired_shape`` and ``paired_params`` then stand for the one-input ones.
+    PAIRED: ClassVar[bool] = False
 
     # serialize_by_alias: a dumped item says 'from', as users write it ('from' is a keyword).
     model_config = ConfigDict(serialize_by_alias=True)
@@ -102,6 +105,18 @@ class LayerSpec(SpecModel):
 
     def params(self, shape: Shape) -> Params:
         """Parameter counts of this layer on this input shape, as Keras reports them."""
+        return Params()
+
+    def paired_shape(self, shape: Shape, context: Shape) -> Shape:
+        """A paired kind's output shape for a sequence ``shape`` attending to ``context``.
+
+        Raises:
+            ShapeError: the layer cannot take these shapes.
+        """
+        raise NotImplementedError
+
+    def paired_params(self, shape: Shape, context: Shape) -> Params:
+        """A paired kind's parameter counts for these shapes, as Keras reports them."""
         return Params()
 
     def sublayers(self) -> list[LayerSpec]:

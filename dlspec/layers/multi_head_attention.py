@@ -45,15 +45,23 @@ def head_size(width: int, num_heads: int, key_dim: int | None, what: str) -> int
 
 
 def attention_params(
-    width: int, num_heads: int, key_dim: int, value_dim: int, use_bias: bool = True
+    width: int,
+    num_heads: int,
+    key_dim: int,
+    value_dim: int,
+    use_bias: bool = True,
+    context: int | None = None,
 ) -> Params:
-    """Parameters of ``keras.layers.MultiHeadAttention`` used as self-attention.
+    """Parameters of ``keras.layers.MultiHeadAttention``, as self- or cross-attention.
 
-    Query and key each map ``width -> num_heads x key_dim``, the value maps
-    ``width -> num_heads x value_dim``, and the output maps ``num_heads x value_dim -> width``.
+    The query maps ``width -> num_heads x key_dim``; the key maps the context's width (the
+    input's own, for self-attention) to ``num_heads x key_dim``, the value to
+    ``num_heads x value_dim``; the output maps ``num_heads x value_dim -> width``.
     """
-    query_key = 2 * (width * num_heads * key_dim + (num_heads * key_dim if use_bias else 0))
-    value = width * num_heads * value_dim + (num_heads * value_dim if use_bias else 0)
+    source = width if context is None else context
+    bias = num_heads * key_dim if use_bias else 0
+    query_key = (width + source) * num_heads * key_dim + 2 * bias
+    value = source * num_heads * value_dim + (num_heads * value_dim if use_bias else 0)
     output = num_heads * value_dim * width + (width if use_bias else 0)
     return Params(query_key + value + output)
 

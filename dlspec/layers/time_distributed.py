@@ -42,9 +42,9 @@ class TimeDistributedSpec(LayerSpec):
                 f"time_distributed needs a sequence (steps, ...), got {format_shape(shape)}",
                 "give it a sequence: return_sequences: true, or a (steps, features) input",
             )
-        if self.layer.MERGES:
+        if self.layer.MERGES or self.layer.PAIRED:
             raise ShapeError(
-                f"time_distributed cannot wrap {self.layer.kind}, which merges several inputs",  # type: ignore[attr-defined]
+                f"time_distributed cannot wrap {self.layer.kind}, which takes several inputs",  # type: ignore[attr-defined]
                 "wrap a one-input kind such as dense",
                 code="DLS331",
                 at=("layer",),

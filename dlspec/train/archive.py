@@ -24,6 +24,8 @@ DLSPEC_CLASSES = frozenset(
         "SelfAttention",
         "TransformerBlock",
         "Residual",
+        "CrossAttention",
+        "TransformerDecoderBlock",
         "Perplexity",
         "RootMeanSquaredError",
         "TokenAccuracy",

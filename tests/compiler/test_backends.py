@@ -107,6 +107,19 @@ model:
     - conv2d_transpose: {filters: 3, kernel_size: 3, strides: [1, 2]}
     - global_average_pooling2d
 """,
+    "paired-kinds": """
+task: {type: seq2seq, vocabulary: 12}
+model:
+  inputs:
+    source: {shape: [5], dtype: int32}
+    target: {shape: [4], dtype: int32}
+  layers:
+    - embedding: {input_dim: 12, output_dim: 8, from: source}
+    - gru: {units: 8, return_sequences: true, name: encoder}
+    - embedding: {input_dim: 12, output_dim: 8, from: target}
+    - transformer_decoder_block: {num_heads: 2, ff_dim: 8, from: [embedding_2, encoder]}
+    - cross_attention: {num_heads: 2, value_dim: 3, from: [transformer_decoder_block_1, encoder]}
+""",
     "pooled-kinds": """
 task: {type: regression, outputs: 2}
 model:
@@ -138,7 +151,14 @@ for path in map(Path, sys.argv[2:]):
     model = compiler.model(spec, inference)
     compiler.compile(model, spec)
     shape, units = inference.input_shape, inference.layers[-1].output_shape
-    if inference.input_dtype == "int32":
+    if inference.named:  # token ids below every embedding's size, or values
+        x = {
+            name: rng.integers(0, 2, size=(2, *size)).astype("int32")
+            if dtype == "int32"
+            else rng.random((2, *size)).astype("float32")
+            for name, (size, dtype) in inference.inputs.items()
+        }
+    elif inference.input_dtype == "int32":
         embedding = next(r.spec for r in inference.layers if isinstance(r.spec, EmbeddingSpec))
         vocabulary = embedding.input_dim
         x = rng.integers(0, vocabulary, size=(2, *shape)).astype("int32")
@@ -225,5 +245,6 @@ def test_jax_trains_every_spec_with_the_static_counts(tmp_path):
         found = on_jax["models"][path.stem]
         assert found["total"] == inference.params.total, path.stem
         assert found["trainable"] == inference.params.trainable, path.stem
-        static = {"input": 0} | {row.name: row.params.total for row in inference.layers}
+        inputs = dict.fromkeys(inference.inputs or {"input": None}, 0)
+        static = inputs | {row.name: row.params.total for row in inference.layers}
         assert found["layers"] == static, path.stem

@@ -502,3 +502,42 @@ def test_where_keras_rejects_an_input_static_inference_raises(layer_item, shape)
         return  # static inference may be stricter than Keras, never looser
     assert not isinstance(found, Exception), f"Keras rejects what static accepts: {found!r}"
     assert found == static
+
+
+# -- paired kinds: a sequence attending to a context -------------------------------------------
+
+
+@st.composite
+def paired(draw: st.DrawFn) -> tuple[dict[str, Any], Shape, Shape]:
+    """A cross_attention or transformer_decoder_block item, a sequence and a context shape."""
+    heads = draw(st.integers(1, 3))
+    width = heads * draw(st.integers(1, 4))  # heads divide the width: key_dim may be left out
+    shape: Shape = (draw(st.integers(1, 5)), width)
+    context: Shape = (draw(st.integers(1, 6)), draw(st.integers(1, 9)))
+    key_dim = draw(st.none() | st.integers(1, 4))
+    if draw(st.booleans()):
+        args = {"num_heads": heads, "key_dim": key_dim, "ff_dim": draw(st.integers(1, 8))}
+        return item("transformer_decoder_block", args), shape, context
+    args = {
+        "num_heads": heads,
+        "key_dim": key_dim,
+        "value_dim": draw(st.none() | st.integers(1, 4)),
+        "use_bias": draw(st.booleans()),
+    }
+    return item("cross_attention", args), shape, context
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paired())
+def test_paired_kinds_infer_what_keras_builds(drawn):
+    import keras
+
+    layer_item, shape, context = drawn
+    spec = ITEM.validate_python(layer_item)
+    event(next(iter(layer_item)))
+    layer = spec.build("x")
+    outputs = layer(keras.Input(shape), keras.Input(context))
+    assert tuple(outputs.shape[1:]) == spec.paired_shape(shape, context)
+    assert layer.count_params() == spec.paired_params(shape, context).total
+    ran = layer(np.ones((2, *shape), "float32"), np.ones((2, *context), "float32"))
+    assert tuple(ran.shape) == (2, *shape)

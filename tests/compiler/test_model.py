@@ -91,7 +91,7 @@ def test_every_kind_spec_builds_on_tensorflow_with_the_static_shapes_and_counts(
     for name, text in EVERY_KIND.items():
         spec, _, inference = analysed(write(tmp_path, f"name: {name}\n{text}", name))
         model = compiler.model(spec, inference)
-        assert {layer.name for layer in model.layers} == {"input"} | {
+        assert {layer.name for layer in model.layers} == set(inference.inputs) | {
             r.name for r in inference.layers
         }, name
         for row in inference.layers:

@@ -54,8 +54,8 @@ def instances() -> list:
     from dlspec.compiler import saving
 
     (
-        PositionalEncoding, SelfAttention, TransformerBlock, Residual, Perplexity, RMSE,
-        TokenAccuracy, ExactMatch,
+        PositionalEncoding, SelfAttention, TransformerBlock, Residual, CrossAttention,
+        TransformerDecoderBlock, Perplexity, RMSE, TokenAccuracy, ExactMatch,
     ) = saving.classes()  # noqa: N806  # fmt: skip
     return [
         PositionalEncoding(mode="learned", max_length=16, name="positions"),
@@ -68,6 +68,8 @@ def instances() -> list:
             projection=False,
             activation="relu",
         ),
+        CrossAttention(num_heads=3, key_dim=4, value_dim=6, dropout=0.1, use_bias=False),
+        TransformerDecoderBlock(num_heads=2, ff_dim=7, key_dim=3, dropout=0.2, epsilon=1e-4),
         Perplexity(name="ppl", from_logits=True, ignore_class=0),
         RMSE(name="root", reduction="sum"),
         TokenAccuracy(name="tokens", ignore_class=5),
@@ -75,7 +77,7 @@ def instances() -> list:
     ]
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_a_class_saves_and_reloads_every_constructor_argument(index: int) -> None:
     layer = instances()[index]
     cls = type(layer)

@@ -93,3 +93,37 @@ def test_a_seq2seq_run_needs_a_source_to_generate(run: Path, shell) -> None:
     done = shell("generate", run)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "is a seq2seq model: it generates the target of a source text" in done.stderr
+
+
+TRANSFORMER = """\
+name: reverse-transformer
+seed: 2
+task: seq2seq
+data: {source: text:reverse.csv, sequence_length: 6, max_tokens: 16}
+model:
+  layers:
+    - embedding: {output_dim: 32, from: source}
+    - positional_encoding: {type: learned}
+    - transformer_block: {num_heads: 4, ff_dim: 64, dropout: 0.0, name: encoder}
+    - embedding: {output_dim: 32, from: target}
+    - positional_encoding: {type: learned}
+    - transformer_decoder_block:
+        {num_heads: 4, ff_dim: 64, dropout: 0.0, from: [positional_encoding_2, encoder]}
+optimizer: {type: adam, learning_rate: 0.005}
+training: {epochs: 40, batch_size: 32}
+"""
+
+
+def test_a_transformer_translator_learns_and_generates_in_new_processes(
+    shell, tmp_path: Path
+) -> None:
+    rows = "".join(f"{source},{target}\n" for source, target in reversals(500))
+    (tmp_path / "reverse.csv").write_text("source,target\n" + rows)
+    (tmp_path / "transformer.yaml").write_text(TRANSFORMER)
+    done = shell("train", "transformer.yaml", "--output", "runs", "--json").ok()
+    assert done.json()["test"]["token_accuracy"] >= 0.9
+    run = tmp_path / done.json()["run_dir"]
+    seen = {source for source, _ in reversals(500)}
+    source, target = next(pair for pair in reversals(60, seed=9) if pair[0] not in seen)
+    generated = shell("generate", run, "--prompt", source, "--temperature", "0").ok()
+    assert generated.stdout.strip() == target
