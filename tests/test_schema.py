@@ -46,6 +46,8 @@ BASE = {"task": "binary", "model": {"input": [4], "layers": []}}
         {"dense": 8, "from": "input"},
         {"add": None, "from": ["input", "dense_1"], "name": "joined"},
         {"concatenate": {"axis": -1, "from": ["a", "b"]}},
+        {"embedding": {"output_dim": 8, "from": "words"}},
+        {"lstm": {"units": 4, "from": ["embedding_2", "encoder"]}},
     ],
 )
 def test_written_layer_forms_are_valid(validator, layer) -> None:
@@ -68,6 +70,14 @@ def test_written_layer_forms_are_valid(validator, layer) -> None:
 def test_mistakes_are_invalid(validator, change) -> None:
     spec = {**BASE, **change}
     assert list(validator.iter_errors(spec)) != []
+
+
+def test_named_inputs_and_column_groups_are_valid(validator) -> None:
+    model = {"inputs": {"words": {"shape": [5], "dtype": "int32"}, "meta": [3]}, "layers": []}
+    data = {"source": "csv:t.csv", "features": {"left": ["a"], "right": ["b", "c"]}}
+    assert list(validator.iter_errors({**BASE, "model": model, "data": data})) == []
+    wrong = {"inputs": {"bad name": [3]}, "layers": []}
+    assert list(validator.iter_errors({**BASE, "model": wrong})) != []
 
 
 def test_bare_choices_are_valid(validator) -> None:

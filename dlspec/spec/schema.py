@@ -15,6 +15,16 @@ from dlspec.layers import BY_KIND, LayerSpec
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 
 
+# 'from' names one output, or a list of them; beside the kind or among its arguments.
+FROM = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ],
+    "description": "The layers (or inputs) whose outputs this item takes.",
+}
+
+
 def _item_schema(kinds: list[str], defs: dict[str, Any]) -> dict[str, Any]:
     """The written forms of a layer item for these kinds."""
     forms: list[dict[str, Any]] = []
@@ -23,6 +33,8 @@ def _item_schema(kinds: list[str], defs: dict[str, Any]) -> dict[str, Any]:
         cls: type[LayerSpec] = BY_KIND[kind]
         args = copy.deepcopy(defs[cls.__name__])
         args["properties"].pop("kind", None)
+        if "from" in args["properties"]:
+            args["properties"]["from"] = copy.deepcopy(FROM)
         required = [r for r in args.get("required", []) if r != "kind"]
         if required:
             args["required"] = required
@@ -42,13 +54,7 @@ def _item_schema(kinds: list[str], defs: dict[str, Any]) -> dict[str, Any]:
                 "properties": {
                     kind: {"anyOf": choices} if len(choices) > 1 else args,
                     "name": {"type": "string", "description": "Keras layer name."},
-                    "from": {
-                        "anyOf": [
-                            {"type": "string"},
-                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                        ],
-                        "description": "The layers (or 'input') whose outputs this item takes.",
-                    },
+                    "from": copy.deepcopy(FROM),
                 },
                 "required": [kind],
                 "additionalProperties": False,
@@ -92,6 +98,10 @@ def _shorthands(defs: dict[str, Any]) -> None:
     model = defs["ModelSpec"]["properties"]["input"]
     shape = copy.deepcopy(defs["InputSpec"]["properties"]["shape"])
     model["anyOf"] = [shape, *model["anyOf"]]
+    inputs = defs["ModelSpec"]["properties"]["inputs"]["anyOf"][0]
+    inputs["additionalProperties"] = False  # a name that the pattern refuses is no input
+    for named in inputs["patternProperties"].values():
+        named["anyOf"] = [copy.deepcopy(shape), {"$ref": named.pop("$ref")}]
     training = defs["TrainingSpec"]["properties"]["early_stopping"]
     training["anyOf"] = [{"type": "integer", "minimum": 0}, *training["anyOf"]]
 

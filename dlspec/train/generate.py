@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 RESERVED_IDS = (0, 1)
 _NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]])")
 _NO_SPACE_AFTER = re.compile(r"([(\[]) ")
+_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")  # 'twenty - first': a hyphenated word
 
 
 def next_distribution(model: keras.Model, context: np.ndarray, steps: int) -> np.ndarray:
@@ -251,6 +252,6 @@ def text_of(tokens: list[str], split: str) -> str:
 
 
 def join(tokens: list[str]) -> str:
-    """Tokens as text: words separated by spaces, punctuation attached to its word."""
-    text = " ".join(tokens)
+    """Tokens as text: words separated by spaces, punctuation and hyphens attached."""
+    text = _HYPHEN.sub("-", " ".join(tokens))
     return _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", text))

@@ -71,12 +71,16 @@ def test_every_example_spec_builds_with_the_static_names_and_counts(path):
     assert isinstance(model, keras.Model)
     assert model.name == spec.name
     assert not model.compiled
-    assert [layer.name for layer in model.layers] == ["input"] + [r.name for r in inference.layers]
-    assert model.layers[0].output.dtype == inference.input_dtype
-    assert tuple(model.input.shape[1:]) == inference.input_shape
+    assert inference.inputs is not None
+    assert {layer.name for layer in model.layers} == set(inference.inputs) | {
+        r.name for r in inference.layers
+    }
+    for tensor in model.inputs:  # each input with the shape and dtype inferred for it
+        assert (tuple(tensor.shape[1:]), tensor.dtype) == inference.inputs[tensor.name]
     for row in inference.layers:
         layer = model.get_layer(row.name)
-        assert tuple(layer.output.shape[1:]) == row.output_shape
+        output = layer.output[0] if isinstance(layer.output, list) else layer.output  # + state
+        assert tuple(output.shape[1:]) == row.output_shape
         assert layer.count_params() == row.params.total
     assert model.count_params() == inference.params.total
 

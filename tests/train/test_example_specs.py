@@ -4,8 +4,9 @@ They are shared to be rerun. Each is cut to one epoch (and at most two folds or 
 trained in-process; the run must hold a loadable model and finite scores. Then, each in its own
 new process as a user's next shell would run them, ``dlspec evaluate`` must repeat the recorded
 test scores, and ``dlspec predict`` (on an ``.npz`` of the run's first examples) or, for a
-next_token run, ``dlspec generate`` must give what the run gives when loaded here. Specs on
-``keras:`` datasets need a download and are built, not trained (tests/compiler/test_backends.py).
+next_token or seq2seq run, ``dlspec generate`` must give what the run gives when loaded here.
+Specs on ``keras:`` datasets need a download and are built, not trained
+(tests/compiler/test_backends.py).
 """
 
 from __future__ import annotations
@@ -64,7 +65,12 @@ def test_example_spec_trains_and_reloads_in_new_processes(
     scores = [v for v in metrics["test"].values() if isinstance(v, int | float)]
     assert scores and all(math.isfinite(v) for v in scores)
 
-    if spec.task.type == "next_token":
+    source = ""
+    if spec.task.row.targets == "pairs":  # a translator: generate the target of a source
+        assert spec.data is not None
+        source = next(iter(spec.data.path(path).read_text().splitlines()[1:])).split(",")[0]
+        use = ["generate", run, "--prompt", source, "--temperature", "0"]
+    elif spec.task.type == "next_token":
         use = ["generate", run, "--prompt", PROMPT, "--length", "5", "--temperature", "0"]
     else:
         inputs = tmp_path / "inputs.npz"
@@ -75,7 +81,10 @@ def test_example_spec_trains_and_reloads_in_new_processes(
     evaluation = scored.ok().json()
     assert evaluation["examples"] == metrics["test_size"]
     assert evaluation["metrics"] == pytest.approx(metrics["test"], rel=1e-6)
-    if spec.task.type == "next_token":
+    if source:
+        text = used.ok().stdout.strip()
+        assert [text] == generating.from_run(run, source, temperature=0)
+    elif spec.task.type == "next_token":
         text = used.ok().stdout.strip()
         assert text.startswith(PROMPT) and len(text) > len(PROMPT)
         assert [text] == generating.from_run(run, PROMPT, length=5, temperature=0)

@@ -41,6 +41,11 @@ def test_join_attaches_punctuation() -> None:
     assert generate.join(["oh", "dear", "!", "she", "said", ","]) == "oh dear! she said,"
 
 
+def test_join_attaches_a_hyphen_between_words_only() -> None:
+    words = ["the", "thirty", "-", "first", ",", "-", "-", "then"]
+    assert generate.join(words) == "the thirty-first, - - then"
+
+
 @pytest.fixture(scope="module")
 def alice_run(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     output = tmp_path_factory.mktemp("runs")

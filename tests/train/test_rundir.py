@@ -98,8 +98,8 @@ def test_resolved_spec_lints_clean_and_parses_to_an_equal_spec(
     assert again == original
     data = yaml.safe_load(stored.read_text())
     assert data["training"]["batch_size"] == original.training.batch_size  # defaults written out
-    for item in data["model"]["layers"]:
-        assert isinstance(item, dict) and len(item) == 1  # the one-key written form
+    for item in data["model"]["layers"]:  # the one-key written form, 'from' beside the kind
+        assert isinstance(item, dict) and len([key for key in item if key != "from"]) == 1
 
 
 def test_nested_layers_and_data_paths_are_written_back(tmp_path: Path) -> None:

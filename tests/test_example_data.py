@@ -1,0 +1,27 @@
+"""The example specs' generated data: the script in the repository writes the file shipped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "specs" / "data"
+
+
+def test_make_dates_writes_the_shipped_corpus_again(tmp_path: Path) -> None:
+    written = tmp_path / "dates.csv"
+    done = subprocess.run(
+        [sys.executable, str(DATA / "make_dates.py"), str(written)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert written.read_bytes() == (DATA / "dates.csv").read_bytes()
+    header, first, *rest = written.read_text().splitlines()
+    assert header == "source,target" and len(rest) == 2999
+    source, target = first.split(",")
+    year, month, day = source.split("-")
+    assert target.startswith("the ") and target.endswith(f" {year}")
