@@ -139,7 +139,10 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS324": ("duplicate-layer-name", "two layers with the same name"),
     "DLS325": ("unsupported-arguments", "layer arguments that Keras cannot combine"),
     "DLS326": ("schedule-conflict", "reduce_lr_on_plateau with a learning-rate schedule"),
-    "DLS327": ("non-causal-body", "a next_token body in which a position sees later tokens"),
+    "DLS327": (
+        "non-causal-body",
+        "a next_token body or seq2seq decoder in which a position sees later tokens",
+    ),
     "DLS328": ("column-mismatch", "a target or feature column the data source does not have"),
     "DLS329": ("outside-folder", "a data or extends path that leaves the spec's folder"),
     "DLS330": ("graph-reference", "a 'from' or model.output naming no earlier layer or input"),
