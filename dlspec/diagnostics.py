@@ -122,7 +122,10 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS307": ("unknown-head-size", "the head size is neither given nor known from the data"),
     "DLS308": ("loss-task-mismatch", "a loss from another row of the task table"),
     "DLS309": ("head-override", "a head override that the task table rules out"),
-    "DLS310": ("next-token-shape", "a next_token model whose body does not keep the sequence"),
+    "DLS310": (
+        "next-token-shape",
+        "a head at every position (next_token, seq2seq, per_step) on a body without the sequence",
+    ),
     "DLS311": ("shuffled-time-order", "shuffling data that must stay in time order"),
     "DLS312": ("patience-too-long", "early-stopping patience is not shorter than the epochs"),
     "DLS313": ("missing-data-file", "a data file or folder that does not exist"),

@@ -36,12 +36,13 @@ def head(
     where = source_map.locate(("task",))
     units, diagnostics = _units(spec, data, source_map)
     # The body's rank is checked even where the width waits for the data (an npz file).
-    if task.row.outputs == "sequences":
+    if task.row.outputs == "sequences" or task.every_step:
         if len(body) != 2:
+            which = f"per_step {task.type}" if task.every_step else task.type
             diagnostics.append(
                 make(
                     "DLS310",
-                    f"the {task.type} head needs one vector per position, but the body ends in "
+                    f"the {which} head needs one vector per position, but the body ends in "
                     f"{format_shape(body)}",
                     where,
                     "keep the sequence axis: return_sequences: true, no flatten or global pooling",

@@ -26,6 +26,7 @@ from dlspec.data.problems import Problems
 
 if TYPE_CHECKING:
     from dlspec.spec import Spec
+    from dlspec.spec.tasks import TaskSpec
 
 LAYOUTS = (("x", "y"), ("x_train", "y_train"))
 
@@ -77,7 +78,7 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     x = convert(spec, found[layout[0]])
     x_test = convert(spec, found[test[0]]) if test else None
     y_arrays = [found[layout[1]], *([found[test[1]]] if test else [])]
-    ys, class_names = _targets(spec.task.row.targets, y_arrays, path, problems)
+    ys, class_names = _targets(spec.task, y_arrays, path, problems)
     y, y_test = ys[0], (ys[1] if test else None)
     if spec.data.window is not None:
         if x.ndim != 2:
@@ -154,7 +155,7 @@ def _load_named(
     x = convert(spec, {name: found[name] for name in inputs})
     x_test = convert(spec, {name: found[f"{name}_test"] for name in inputs}) if present else None
     y_arrays = [found["y"], *([found["y_test"]] if present else [])]
-    ys, class_names = _targets(spec.task.row.targets, y_arrays, path, problems)
+    ys, class_names = _targets(spec.task, y_arrays, path, problems)
     return Dataset.create(x, ys[0], x_test, ys[1] if present else None, class_names=class_names)
 
 
@@ -227,40 +228,50 @@ def convert(spec: Spec, x: Features) -> Features:
 
 
 def _targets(
-    kind: str,
+    task: TaskSpec,
     arrays: list[np.ndarray],
     path: Path,
     problems: Problems,
     known: list[str] | None = None,
 ) -> tuple[list[np.ndarray], list[str] | None]:
-    """Targets of the task row's ``kind`` (values, labels or tokens), with class names for labels.
+    """Targets of the task row's kind (values, labels or tokens), with class names for labels.
 
-    Text labels are encoded over the first array's sorted labels, or over ``known`` names.
+    Labels are one per example, or one per position ``(examples, steps)`` for a ``per_step``
+    task. Text labels are encoded over the first array's sorted labels, or over ``known`` names.
     """
+    kind = task.row.targets
     if kind == "values":
         return [a.astype(np.float32) for a in arrays], None
     if kind == "tokens":
         return [a.astype(np.int32) for a in arrays], None
-    arrays = [a.reshape(len(a)) if a.ndim == 2 and a.shape[1] == 1 else a for a in arrays]
-    if any(a.ndim != 1 for a in arrays):
+    rank = 2 if task.every_step else 1  # (examples,) or (examples, steps)
+    arrays = [
+        a.reshape(a.shape[:-1]) if a.ndim == rank + 1 and a.shape[-1] == 1 else a for a in arrays
+    ]
+    if any(a.ndim != rank for a in arrays):
+        each = "one per position, (examples, steps)" if task.every_step else "one per example"
         problems.fail(
             "DLS401",
-            f"class labels in '{path.name}' must be one per example, got {arrays[0].shape}",
+            f"class labels in '{path.name}' must be {each}, got {arrays[0].shape}",
         )
     if all(a.dtype.kind in "iub" for a in arrays):
         top = max(int(a.max(initial=0)) for a in arrays)
         return [a.astype(np.int64) for a in arrays], [str(i) for i in range(top + 1)]
     if all(a.dtype.kind == "f" and np.all(a == np.round(a)) for a in arrays):
-        return _targets(kind, [a.astype(np.int64) for a in arrays], path, problems)
-    names = known if known is not None else sorted({str(v) for v in arrays[0]})
+        return _targets(task, [a.astype(np.int64) for a in arrays], path, problems)
+    names = known if known is not None else sorted({str(v) for v in arrays[0].ravel()})
     index = {name: i for i, name in enumerate(names)}
-    unknown = sorted({str(v) for a in arrays[1 if known is None else 0 :] for v in a} - set(names))
+    unknown = sorted(
+        {str(v) for a in arrays[1 if known is None else 0 :] for v in a.ravel()} - set(names)
+    )
     if unknown:
         problems.fail(
             "DLS401",
             f"labels {', '.join(unknown)} of '{path.name}' are not classes of the training data",
         )
-    return [np.array([index[str(v)] for v in a], np.int64) for a in arrays], names
+    return [
+        np.array([index[str(v)] for v in a.ravel()], np.int64).reshape(a.shape) for a in arrays
+    ], names
 
 
 def read_npz_inputs(
@@ -288,7 +299,7 @@ def read_npz_inputs(
                     )
                 if y is None:
                     return named, None
-                ys, _ = _targets(spec.task.row.targets, [y], path, problems, class_names)
+                ys, _ = _targets(spec.task, [y], path, problems, class_names)
                 return named, ys[0]
         problems.fail(
             "DLS401",
@@ -301,6 +312,6 @@ def read_npz_inputs(
             x = found[x_name]
             if y_name not in found:
                 return x, None
-            ys, _ = _targets(spec.task.row.targets, [found[y_name]], path, problems, class_names)
+            ys, _ = _targets(spec.task, [found[y_name]], path, problems, class_names)
             return x, ys[0]
     problems.fail("DLS401", f"'{path.name}' has no array 'x' (or 'x_test')")

@@ -199,8 +199,23 @@ class _Task(SpecModel):
         """The metrics to compile: the spec's, or the table's defaults."""
         return list(self.metrics) if self.metrics is not None else list(self.row.metrics)
 
+    @property
+    def every_step(self) -> bool:
+        """Whether the head gives a target at every position of a sequence (``per_step``)."""
+        return bool(getattr(self, "per_step", False))
 
-class RegressionTask(_Task):
+
+class _StepTask(_Task):
+    """A task whose head may label every position of a sequence instead of each example."""
+
+    per_step: bool = Field(
+        default=False,
+        description="A target at every position: the head on each step of a (steps, width) "
+        "body; targets (examples, steps) or (examples, steps, outputs).",
+    )
+
+
+class RegressionTask(_StepTask):
     """Predict real values: a linear dense head, mean squared error by default.
 
     ```yaml
@@ -215,7 +230,7 @@ class RegressionTask(_Task):
     )
 
 
-class BinaryTask(_Task):
+class BinaryTask(_StepTask):
     """Two classes: a dense(1, sigmoid) head and binary cross-entropy.
 
     ```yaml
@@ -238,7 +253,7 @@ class BinaryTask(_Task):
         return self.threshold
 
 
-class MulticlassTask(_Task):
+class MulticlassTask(_StepTask):
     """K classes: a dense(K, softmax) head and (sparse) categorical cross-entropy.
 
     ```yaml

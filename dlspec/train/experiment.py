@@ -145,6 +145,11 @@ def complete(spec: Spec, inference: Inference, dataset: Dataset, problems: Probl
     return again
 
 
+def at_steps(spec: Spec, y: np.ndarray) -> np.ndarray:
+    """Targets with one row per scored prediction (each step of a per_step task)."""
+    return fitting.positions(spec, y, y)[0]
+
+
 def refit_epochs(spec: Spec, folds: list[FoldResult]) -> int:
     """Epochs for the final model: the folds' mean best epoch when early stopping ran."""
     if spec.training.early_stopping is None or not folds:
@@ -413,7 +418,7 @@ def _train(
                 history=fitted.history,
                 train=train,
                 validation=validation,
-                baseline=diagnosis.baseline(spec.task.type, y[split.train]),
+                baseline=diagnosis.baseline(spec.task.type, at_steps(spec, y[split.train])),
                 noise=noise,
             )
         )
@@ -449,7 +454,7 @@ def _train(
             best_epoch=None,
             history=fitted.history,
             train=fitting.score(fitted, spec, features.take(x, plan.rest), y[plan.rest])[0],
-            baseline=diagnosis.baseline(spec.task.type, y[plan.rest]),
+            baseline=diagnosis.baseline(spec.task.type, at_steps(spec, y[plan.rest])),
         )
     assert fitted is not None  # every scheme has at least one fold, fitted or refitted
     class_names = list(dataset.class_names) if dataset.class_names is not None else None

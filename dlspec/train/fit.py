@@ -10,7 +10,7 @@ import logging
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import keras
@@ -104,13 +104,30 @@ def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
     """
     y = np.asarray(y)
     produced = spec.task.row.outputs
+    if spec.task.every_step:  # (examples, steps[, outputs]): the head's output at each step
+        if produced == "values":
+            return y.reshape(*y.shape[:2], -1).astype("float32")
+        if produced == "probability":
+            return y.reshape(*y.shape[:2], 1).astype("float32")
     if produced == "values":
         return y.reshape(len(y), -1).astype("float32")
     if produced == "probability":
         return labels(y).reshape(-1, 1).astype("float32")
-    if spec.task.loss == "categorical_crossentropy" and y.ndim == 1:
+    if spec.task.loss == "categorical_crossentropy" and y.ndim == 1 + spec.task.every_step:
         return keras.utils.to_categorical(y, outputs).astype("float32")
     return y
+
+
+def positions(spec: Spec, y: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and outputs with one row per scored prediction: each step of a per_step task.
+
+    Scores, the confusion matrix and the verdict's baseline and noise then count positions.
+    """
+    y, outputs = np.asarray(y), np.asarray(outputs)
+    if not spec.task.every_step:
+        return y, outputs
+    count = y.shape[0] * y.shape[1]
+    return y.reshape(count, *y.shape[2:]), outputs.reshape(count, *outputs.shape[2:])
 
 
 def class_weights(
@@ -125,7 +142,7 @@ def class_weights(
     if wanted is None or spec.task.type not in CLASSIFICATION:
         return None
     if wanted == "balanced":
-        y = labels(y).astype(int)
+        y = np.asarray(y).reshape(-1) if spec.task.every_step else labels(y).astype(int)
         present = np.unique(y)
         weights = compute_class_weight("balanced", classes=present, y=y)
         return {int(c): float(w) for c, w in zip(present, weights, strict=True)}
@@ -133,15 +150,18 @@ def class_weights(
     return {(names.index(c) if isinstance(c, str) else int(c)): float(w) for c, w in wanted.items()}
 
 
-def row_weights(weights: dict[int, float] | None, y: np.ndarray) -> np.ndarray | None:
+def row_weights(
+    weights: dict[int, float] | None, y: np.ndarray, per_step: bool = False
+) -> np.ndarray | None:
     """Class weights as one loss weight per row, as Keras derives them from ``class_weight``.
 
-    ``y`` is in the form the loss takes: labels, (N, 1) binary targets or one-hot rows.
+    ``y`` is in the form the loss takes: labels, (N, 1) binary targets or one-hot rows; for a
+    per_step task each of those per step, and the weights are per step too, (N, steps).
     """
     if weights is None:
         return None
     y = np.asarray(y)
-    if y.ndim > 1:
+    if y.ndim > 1 + per_step:
         y = y.argmax(axis=-1) if y.shape[-1] != 1 else y[..., 0]
     classes = np.round(y).astype(int)
     table = np.vectorize(lambda c: weights.get(int(c), 1.0), otypes=["float32"])
@@ -264,10 +284,11 @@ class Models:
 def head_units(spec: Spec, dataset: Dataset) -> int | None:
     """The head's width as the loaded data tells it (classes, target columns, vocabulary)."""
     y = dataset.y
+    single = 1 + spec.task.every_step  # (examples,) or (examples, steps): one output
     return head_width(
         spec.task.type,
         classes=len(dataset.class_names) if dataset.class_names else None,
-        outputs=1 if y.ndim == 1 else int(y.shape[-1]),
+        outputs=1 if y.ndim == single else int(y.shape[-1]),
         vocabulary=dataset.vocabulary,
     )
 
@@ -370,7 +391,8 @@ def fit(
             progress.epoch(resume.epoch, {})
     first = resume.epoch if resume is not None else 0
     batch_size = spec.training.batch_size
-    weights = row_weights(class_weights(spec, y[train], dataset.class_names), y_train)
+    chosen = class_weights(spec, y[train], dataset.class_names)
+    weights = row_weights(chosen, y_train, spec.task.every_step)
     shuffle = spec.training.shuffle and not ordered
     if fused is None:
         fused = epoch_loop.supported(x_train, y_train, weights)
@@ -449,10 +471,12 @@ def score(
     predicted = np.asarray(
         fitted.model.predict(inputs, batch_size=spec.training.batch_size, verbose=0)
     )
+    loss_value = loss(fitted.model, targets(spec, y, outputs), predicted)
+    y, predicted = positions(spec, y, predicted)
     noise = diagnosis.noise(task, y, predicted, threshold) if with_noise else None
     if not per_position:
         values = scoring.summary(task, y, predicted, threshold)
-        values["loss"] = loss(fitted.model, targets(spec, y, outputs), predicted)
+        values["loss"] = loss_value
     return {k: v for k, v in values.items() if np.isfinite(v)}, noise
 
 
@@ -476,9 +500,12 @@ def test_scores(
         evaluated = evaluate(model, spec, inputs, wanted)
     else:
         evaluated = {"loss": loss(model, wanted, predicted)}
-    return scoring.test_result(
+    examples = len(y)
+    y, predicted = positions(spec, y, predicted)
+    scores = scoring.test_result(
         spec.task.type, y, predicted, evaluated, class_names, spec.task.decision_threshold
     )
+    return replace(scores, size=examples)  # examples, though each of their steps is scored
 
 
 def loss(model: keras.Model, y: np.ndarray, predicted: np.ndarray) -> float:

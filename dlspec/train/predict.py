@@ -27,7 +27,20 @@ LONGEST = 1 << 20  # a translation ends at its stop token, or at the decoder's l
 
 
 def table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
-    """The CSV header and rows for the model's outputs."""
+    """The CSV header and rows for the model's outputs.
+
+    A per_step task gives a row for each step of each example, numbered from 0 in the columns
+    ``example`` and ``step``.
+    """
+    if not run.spec.task.every_step:
+        return _table(run, predicted)
+    count, steps = predicted.shape[:2]
+    header, rows = _table(run, predicted.reshape(count * steps, *predicted.shape[2:]))
+    numbered = [[i // steps, i % steps, *row] for i, row in enumerate(rows)]
+    return ["example", "step", *header], numbered
+
+
+def _table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[object]]]:
     task = run.spec.task.type
     row = TASKS[task]
     if row.classification:

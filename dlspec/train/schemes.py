@@ -73,12 +73,21 @@ def is_ordered(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, series: bool) -
     return series or scheme.in_time_order
 
 
-def stratified(scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec, task: str, series: bool) -> bool:
-    """Stratify when asked, by default for classification; never in time order or unshuffled."""
+def stratified(
+    scheme: HoldoutSpec | KFoldSpec | TimeSeriesSpec,
+    task: str,
+    series: bool,
+    per_step: bool = False,
+) -> bool:
+    """Stratify when asked, by default for classification; never in time order or unshuffled.
+
+    A per_step task has a label at every step of an example, no one class to stratify on.
+    """
     wanted = scheme.stratify if scheme.stratify is not None else task in CLASSIFICATION
     return (
         bool(wanted)
         and task in CLASSIFICATION
+        and not per_step
         and scheme.shuffle
         and not is_ordered(scheme, series)
     )
@@ -92,6 +101,7 @@ def plan(
     seed: int,
     series: bool = False,
     has_test: bool = False,
+    per_step: bool = False,
 ) -> Plan:
     """Split ``len(y)`` examples into test, then the scheme's training/validation splits.
 
@@ -102,14 +112,15 @@ def plan(
         seed: The spec's seed; the same seed gives the same splits.
         series: The examples are in time order (never shuffled, test is the last part).
         has_test: The source brings its own test set, so no test rows are split off here.
+        per_step: The task labels every step (``y`` is (examples, steps)): never stratified.
 
     Returns:
         The splits; indexes point into ``y``.
     """
     n = len(y)
     ordered = is_ordered(scheme, series)
-    strat = stratified(scheme, task, series)
-    classes = labels(y) if task in CLASSIFICATION else None
+    strat = stratified(scheme, task, series, per_step)
+    classes = labels(y) if task in CLASSIFICATION and not per_step else None
     test: np.ndarray | None
     if has_test:
         rest, test = np.arange(n), None
@@ -132,6 +143,7 @@ def for_run(spec: Spec, dataset: Dataset) -> Plan:
         seed=spec.seed,
         series=bool(dataset.series),
         has_test=dataset.x_test is not None,
+        per_step=spec.task.every_step,
     )
 
 

@@ -153,3 +153,18 @@ def test_named_arrays_that_do_not_fit_are_dls401(case, tmp_path, arrays, message
     )
     (error,) = case("source: npz:d.npz", model=NAMED).errors()
     assert error.code == "DLS401" and message in error.message
+
+
+def test_per_step_labels_are_one_per_position_and_text_labels_are_encoded(case, tmp_path):
+    labels = np.array([["walk", "run", "run"], ["rest", "walk", "rest"]])
+    np.savez(tmp_path / "d.npz", x=np.zeros((2, 3, 4)), y=labels)
+    data = case("source: npz:d.npz", task="{type: multiclass, per_step: true}").load()
+    assert data.class_names == ["rest", "run", "walk"]
+    np.testing.assert_array_equal(data.y, [[2, 1, 1], [0, 2, 0]])
+
+
+def test_per_step_labels_of_one_per_example_are_dls401(case, tmp_path):
+    np.savez(tmp_path / "d.npz", x=np.zeros((4, 3, 2)), y=np.arange(4) % 2)
+    (error,) = case("source: npz:d.npz", task="{type: binary, per_step: true}").errors()
+    assert error.code == "DLS401"
+    assert "must be one per position, (examples, steps), got (4,)" in error.message

@@ -15,6 +15,14 @@ def check(context: Context) -> Iterator[Diagnostic]:
     task, row = spec.task.type, spec.task.row
     where = source_map.locate(("data", "source"))
     source = spec.data.source if spec.data else ""
+    if spec.task.every_step and data.shape is not None and spec.data is not None:
+        yield make(
+            "DLS322",
+            f"'{source}' has one target per example; a per_step task needs one per position",
+            source_map.locate(("task", "per_step")),
+            "per_step trains on an npz whose y holds a target per step: (examples, steps)",
+        )
+        return
     if row.targets == "pairs":
         if data.inputs is None and data.shape is not None:  # one unnamed array
             yield make(
