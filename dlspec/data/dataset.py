@@ -31,6 +31,8 @@ class Dataset:
     fingerprint: str  # sha256 over the arrays: a rerun on different data is told apart
     # Token corpora: the token of each id (0 padding, 1 '<unk>'), for the Preprocessor to save.
     tokens: list[str] | None = field(default=None, repr=False)
+    # A table's target columns, when there are several: each output's name in the report.
+    target_names: list[str] | None = None
 
     @classmethod
     def create(
@@ -45,6 +47,7 @@ class Dataset:
         series: bool = False,
         vocabulary: int | None = None,
         tokens: list[str] | None = None,
+        target_names: list[str] | None = None,
     ) -> Dataset:
         """A Dataset whose fingerprint is computed from its arrays."""
         return cls(
@@ -58,6 +61,7 @@ class Dataset:
             vocabulary,
             fingerprint(x, y, x_test, y_test),
             tokens,
+            target_names,
         )
 
 

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from dlspec.spec.sections import DataSpec
 
 
-def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str, list[str]]:
-    """The target column's name and the feature columns' names, checked against ``header``.
+def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[list[str], list[str]]:
+    """The target columns' names (one, or a list's) and the feature columns' names.
+
+    Checked against ``header``.
 
     Raises:
         SpecError: DLS403 for every column the spec names that the header lacks.
@@ -31,7 +33,13 @@ def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str,
     file = Path(data.location).name
     where = ("data", "target") if data.target is not None else SOURCE
     wanted = data.target if data.target is not None else -1
-    target = tables.column_name(header, wanted, problems, where, file)
+    chosen = wanted if isinstance(wanted, list) else [wanted]
+    found = [
+        tables.column_name(
+            header, name, problems, (*where, i) if isinstance(wanted, list) else where, file
+        )
+        for i, name in enumerate(chosen)
+    ]
     if isinstance(data.features, dict):
         features = []
         for group, names in data.features.items():
@@ -44,14 +52,16 @@ def columns(data: DataSpec, header: list[str], problems: Problems) -> tuple[str,
             tables.column_name(header, name, problems, ("data", "features", index), file)
         features = list(data.features)
     else:
-        features = [c for c in header if c != target or data.window is not None]
+        features = [c for c in header if c not in found or data.window is not None]
     problems.check()
-    assert target is not None
+    targets = [name for name in found if name is not None]
     if not features:
         problems.fail(
-            "DLS403", f"'{file}' has no feature columns besides the target '{target}'", where
+            "DLS403",
+            f"'{file}' has no feature columns besides the target '{', '.join(targets)}'",
+            where,
         )
-    return target, features
+    return targets, features
 
 
 def features(table: tables.Table, names: list[str], problems: Problems, data: DataSpec) -> Features:
@@ -71,18 +81,30 @@ def features(table: tables.Table, names: list[str], problems: Problems, data: Da
 
 
 def target(
-    table: tables.Table, name: str, classes: bool, problems: Problems, data: DataSpec
+    table: tables.Table, names: list[str], classes: bool, problems: Problems, data: DataSpec
 ) -> tuple[np.ndarray, list[str] | None]:
-    """The target column: class ids and names for classification, float32 values otherwise."""
+    """The target columns: class ids and names, or float32 values.
+
+    Classification takes one column; regression values are ``(rows,)`` for one column and
+    ``(rows, columns)`` for a list of them.
+    """
     at = ("data", "target") if data.target is not None else SOURCE
     if classes and data.window is None:
-        ids, names = tables.labels(table, name, problems, at)
+        if len(names) > 1:
+            problems.fail(
+                "DLS401",
+                f"{len(names)} target columns, and a classifier predicts one class",
+                at,
+                "name one column, or use task regression for several values",
+            )
+        ids, labels = tables.labels(table, names[0], problems, at)
         problems.check()
-        return ids, names
+        return ids, labels
     hint = "a regression target holds numbers; for classes use task binary or multiclass"
-    values = tables.numbers(table, name, problems, at, hint)
+    values = [tables.numbers(table, name, problems, at, hint) for name in names]
     problems.check()
-    return values.astype(np.float32), None
+    stacked = values[0] if not isinstance(data.target, list) else np.stack(values, axis=1)
+    return stacked.astype(np.float32), None
 
 
 def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> Dataset:
@@ -92,11 +114,20 @@ def load_csv(data: DataSpec, classes: bool, path: Path, problems: Problems) -> D
         SpecError: DLS401 unreadable, DLS403 missing column, DLS404 text, DLS405 NaN.
     """
     table = tables.read(path, problems)
-    target_name, feature_names = columns(data, table.header, problems)
+    target_names, feature_names = columns(data, table.header, problems)
     x = features(table, feature_names, problems, data)
-    y, class_names = target(table, target_name, classes, problems, data)
+    y, class_names = target(table, target_names, classes, problems, data)
     if data.window is None:
-        return Dataset.create(x, y, class_names=class_names, feature_names=feature_names)
+        return Dataset.create(
+            x, y, class_names=class_names, feature_names=feature_names, target_names=target_names
+        )
+    if y.ndim > 1:
+        problems.fail(
+            "DLS401",
+            "'window' predicts one series ahead; it takes one target column",
+            ("data", "target"),
+            "name one target column",
+        )
     if isinstance(x, dict):
         problems.fail(
             "DLS401",
@@ -119,7 +150,7 @@ def read_csv_inputs(
     column); classification labels are encoded with the training file's classes.
     """
     train_table = tables.read(train, problems)
-    target_name, feature_names = columns(data, train_table.header, problems)
+    target_names, feature_names = columns(data, train_table.header, problems)
     found = Problems(path, lines=True)
     table = tables.read(path, found)
     for name in feature_names:
@@ -127,13 +158,12 @@ def read_csv_inputs(
     found.check()
     x = features(table, feature_names, found, data)
     y = None
-    if target_name in table.header:
+    if all(name in table.header for name in target_names):
         if classes and data.window is None:
-            _, names = tables.labels(train_table, target_name, problems, SOURCE)
-            y = tables.encode(table, target_name, names, found)
+            _, names = tables.labels(train_table, target_names[0], problems, SOURCE)
+            y = tables.encode(table, target_names[0], names, found)
         else:
-            y = tables.numbers(table, target_name, found, SOURCE).astype(np.float32)
-            found.check()
+            y, _ = target(table, target_names, False, found, data)
     if data.window is not None and not isinstance(x, dict):
         windows.check_length(len(x), data.window, found)
         return windows.make(x, y, data.window)

@@ -46,6 +46,7 @@ def text_and_label(spec: Spec, header: list[str], problems: Problems) -> tuple[s
     text_at = ("data", "text_column") if data.text_column is not None else SOURCE
     label_at = ("data", "target") if data.target is not None else SOURCE
     text = tables.column_name(header, data.text_column or "text", problems, text_at, file)
+    assert not isinstance(data.target, list)  # one label column: lint refuses a list (DLS328)
     label = tables.column_name(
         header, data.target if data.target is not None else "label", problems, label_at, file
     )

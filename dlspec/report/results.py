@@ -45,6 +45,13 @@ LABELS = {
 }
 
 
+def label(metric: str) -> str:
+    """A score's name in the report: ``RMSE``, or ``RMSE (y1)`` for one output's."""
+    base, _, output = metric.partition(":")
+    name = LABELS.get(base, base)
+    return f"{name} ({output})" if output else name
+
+
 def number(value: float | None) -> str:
     """A metric with the report's fixed decimals ("–" when missing)."""
     return "–" if value is None else f"{value:.{DECIMALS}f}"
@@ -56,9 +63,15 @@ def mean_std(mean: float, std: float) -> str:
 
 
 def ordered(task: str, names: Sequence[str]) -> list[str]:
-    """Score names in the task's report order, then any others alphabetically."""
-    known = [m for m in scores(task) if m in names]
-    return known + sorted(set(names) - set(known))
+    """Score names in the task's report order, then any others alphabetically.
+
+    Each output's scores (``rmse:y1``) follow the whole's, output by output, in that order.
+    """
+    order = scores(task)
+    known = [m for m in order if m in names]
+    outputs = [m for m in names if m.partition(":")[0] in order and m not in known]
+    outputs.sort(key=lambda m: (m.partition(":")[2], order.index(m.partition(":")[0])))
+    return known + outputs + sorted(set(names) - set(known) - set(outputs))
 
 
 def folds_table(results: Results) -> Table:
@@ -77,7 +90,7 @@ def folds_table(results: Results) -> Table:
         mean, std = summary[metric]["mean"], summary[metric]["std"]
         # two lines keep the columns narrow enough for an 80-column terminal
         footer = f"{number(mean)}\n± {number(std)}" if several else ""
-        table.add_column(LABELS.get(metric, metric), justify="right", footer=footer, no_wrap=True)
+        table.add_column(label(metric), justify="right", footer=footer, no_wrap=True)
     for fold in results.folds:
         epochs = str(fold.epochs)
         if fold.best_epoch is not None:
@@ -102,7 +115,7 @@ def test_table(test: Scores, task: str, title: str = "Test set") -> Table:
     table.add_column("metric")
     table.add_column("value", justify="right")
     for metric in ordered(task, list(test.metrics)):
-        table.add_row(LABELS.get(metric, metric), number(test.metrics[metric]))
+        table.add_row(label(metric), number(test.metrics[metric]))
     return table
 
 

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from dlspec.report.results import LABELS, mean_std, number, ordered
+from dlspec.report.results import label, mean_std, number, ordered
 from dlspec.spec.tasks import scores
 
 
@@ -52,7 +52,7 @@ def runs_table(runs: Sequence[Any]) -> Table:
         table.add_row(
             f"{run.name}\n{run.stamp}",
             f"{metrics.get('task', '?')}\n{metrics.get('scheme', '?')}",
-            LABELS.get(metric, metric) if metric else "–",
+            label(metric) if metric else "–",
             spread,
             number(test),
             f"{run.state}\n{(metrics.get('verdict') or {}).get('name', '–')}",
@@ -104,7 +104,7 @@ def compare(a: Any, b: Any) -> Group:
     task = a.metrics.get("task", "")
     for metric in ordered(task, sorted(set(va) | set(vb) | set(ta) | set(tb))):
         metrics.add_row(
-            LABELS.get(metric, metric),
+            label(metric),
             mean_std(va[metric]["mean"], va[metric]["std"]) if metric in va else "–",
             mean_std(vb[metric]["mean"], vb[metric]["std"]) if metric in vb else "–",
             number(ta.get(metric)),

@@ -30,6 +30,7 @@ class Csv(Source):
 
     scheme = "csv"
     windowed = True
+    targets = True
 
     def describe(self, data: DataSpec, path: Path | None) -> DataInfo:
         """Static facts; see ``Source.describe``."""
@@ -44,9 +45,10 @@ class Csv(Source):
             }
             return DataInfo(None, outputs=1, columns=tuple(header), inputs=inputs)
         # A windowed series reads the target's own history too; a table predicts it.
-        others = len(header) if data.window else len(header) - 1
+        outputs = len(data.target) if isinstance(data.target, list) else 1
+        others = len(header) if data.window else len(header) - outputs
         features = len(data.features) if data.features else max(others, 0)
-        return DataInfo((features,), outputs=1, columns=tuple(header))
+        return DataInfo((features,), outputs=outputs, columns=tuple(header))
 
     def column_fields(self, data: DataSpec) -> tuple[str, ...]:
         """The target and the features; see ``Source.column_fields``."""

@@ -54,6 +54,7 @@ class Source:
     datasets: ClassVar[tuple[str, ...]] = ()  # the names after the colon; none: a path
     folder: ClassVar[bool] = False  # the path names a folder, not a file
     windowed: ClassVar[bool] = False  # 'data.window' applies: the source can be a series
+    targets: ClassVar[bool] = False  # 'data.target' may list several columns, one output each
 
     @property
     def takes_path(self) -> bool:

@@ -51,8 +51,18 @@ class DataSpec(SpecModel):
     scale: Literal["none", "standard", "minmax"] = Field(
         default="none", description="Feature scaling, fitted on training data only."
     )
-    target: str | Annotated[int, Field(ge=-LARGEST_SIZE, le=LARGEST_SIZE)] | None = Field(
-        default=None, description="csv/text: the target column (name or index); default last."
+    target: (
+        str
+        | Annotated[int, Field(ge=-LARGEST_SIZE, le=LARGEST_SIZE)]
+        | Annotated[
+            list[str | Annotated[int, Field(ge=-LARGEST_SIZE, le=LARGEST_SIZE)]],
+            Field(min_length=1),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="csv/text: the target column (name or index); default last. csv, "
+        "regression: a list of columns is one output each ([y1, y2]).",
     )
     features: list[str] | dict[InputName, list[str]] | None = Field(
         default=None,

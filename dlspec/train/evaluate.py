@@ -112,6 +112,8 @@ def evaluate(path: str | Path, source: str | None = None) -> Evaluation:
     else:
         x, y = dataset.x, dataset.y
     y = same_classes(run, dataset, y)
-    test = fitting.test_scores(run.model, run.preprocessor, spec, x, y, run.class_names)
+    test = fitting.test_scores(
+        run.model, run.preprocessor, spec, x, y, run.class_names, dataset.target_names
+    )
     where = "test set" if source is None else source
     return Evaluation(test, spec.task.type, run.class_names, where, notes)

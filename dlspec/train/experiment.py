@@ -458,7 +458,15 @@ def _train(
         )
     assert fitted is not None  # every scheme has at least one fold, fitted or refitted
     class_names = list(dataset.class_names) if dataset.class_names is not None else None
-    test = fitting.test_scores(fitted.model, fitted.preprocessor, spec, x_test, y_test, class_names)
+    test = fitting.test_scores(
+        fitted.model,
+        fitted.preprocessor,
+        spec,
+        x_test,
+        y_test,
+        class_names,
+        dataset.target_names,
+    )
     results = Results(
         name=spec.name or Path(spec_file).stem,
         task=spec.task.type,

@@ -487,11 +487,12 @@ def test_scores(
     x: Features,
     y: np.ndarray,
     class_names: list[str] | None,
+    output_names: list[str] | None = None,
 ) -> Scores:
     """The final scores of a model on raw examples.
 
     The task's metrics, the loss, and for classification the confusion matrix and the
-    per-class report.
+    per-class report; with ``output_names`` (several target columns), each output's scores.
     """
     inputs = preprocessor.transform(x)
     predicted = np.asarray(model.predict(inputs, batch_size=spec.training.batch_size, verbose=0))
@@ -503,7 +504,13 @@ def test_scores(
     examples = len(y)
     y, predicted = positions(spec, y, predicted)
     scores = scoring.test_result(
-        spec.task.type, y, predicted, evaluated, class_names, spec.task.decision_threshold
+        spec.task.type,
+        y,
+        predicted,
+        evaluated,
+        class_names,
+        spec.task.decision_threshold,
+        output_names,
     )
     return replace(scores, size=examples)  # examples, though each of their steps is scored
 

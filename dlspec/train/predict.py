@@ -55,10 +55,13 @@ def _table(run: SavedRun, predicted: np.ndarray) -> tuple[list[str], list[list[o
         # The most likely next token after each sequence's last position.
         return ["next_token"], [[int(t)] for t in predicted[:, -1, :].argmax(axis=-1)]
     values = predicted.reshape(len(predicted), -1)
+    # Several outputs are named by the target columns the spec names, else numbered.
+    named = run.spec.data.target if run.spec.data is not None else None
+    labels = named if isinstance(named, list) and len(named) == values.shape[1] else None
     header = (
         ["prediction"]
         if values.shape[1] == 1
-        else [f"prediction_{i}" for i in range(values.shape[1])]
+        else [f"prediction_{labels[i] if labels else i}" for i in range(values.shape[1])]
     )
     return header, [list(map(float, row)) for row in values]
 

@@ -38,20 +38,29 @@ def class_probabilities(task: str, outputs: np.ndarray) -> np.ndarray:
 
 
 def summary(
-    task: str, y: np.ndarray, outputs: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+    task: str,
+    y: np.ndarray,
+    outputs: np.ndarray,
+    threshold: float = DEFAULT_THRESHOLD,
+    output_names: Sequence[str] | None = None,
 ) -> dict[str, float]:
-    """The task's metrics from targets and model outputs (no loss: the model computes that)."""
+    """The task's metrics from targets and model outputs (no loss: the model computes that).
+
+    With ``output_names`` for several outputs (a CSV's target columns), each output's RMSE, MAE
+    and R² too, as ``rmse:NAME``.
+    """
     y = np.asarray(y)
     outputs = np.asarray(outputs)
     row = TASKS[task]
     if row.outputs == "values":
         truth = y.reshape(len(y), -1).astype(np.float64)
         predicted = outputs.reshape(len(outputs), -1).astype(np.float64)
-        return {
-            "rmse": float(np.sqrt(sk.mean_squared_error(truth, predicted))),
-            "mae": float(sk.mean_absolute_error(truth, predicted)),
-            "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
-        }
+        found = _values(truth, predicted)
+        if output_names is not None and len(output_names) == truth.shape[1] > 1:
+            for column, name in enumerate(output_names):
+                each = _values(truth[:, column : column + 1], predicted[:, column : column + 1])
+                found |= {f"{metric}:{name}": value for metric, value in each.items()}
+        return found
     if not row.classification:
         return {}
     truth = labels(y)
@@ -70,6 +79,15 @@ def summary(
     return out
 
 
+def _values(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """RMSE, MAE and R² of ``(rows, outputs)`` values (R² averaged over the outputs)."""
+    return {
+        "rmse": float(np.sqrt(sk.mean_squared_error(truth, predicted))),
+        "mae": float(sk.mean_absolute_error(truth, predicted)),
+        "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
+    }
+
+
 def test_result(
     task: str,
     y: np.ndarray,
@@ -77,6 +95,7 @@ def test_result(
     loss_and_metrics: dict[str, float],
     class_names: Sequence[str] | None,
     threshold: float = DEFAULT_THRESHOLD,
+    output_names: Sequence[str] | None = None,
 ) -> Scores:
     """Test scores: the task's metrics, the loss, the confusion matrix, the per-class report.
 
@@ -88,9 +107,10 @@ def test_result(
             its metrics too, since they have no scikit-learn equivalent).
         class_names: Names of the classes, index order.
         threshold: The binary task's decision threshold.
+        output_names: The target columns' names, for each output's scores (``summary``).
     """
     row = TASKS[task]
-    values = summary(task, y, outputs, threshold)
+    values = summary(task, y, outputs, threshold, output_names)
     if row.outputs == "sequences":
         values = dict(loss_and_metrics)
     values["loss"] = float(loss_and_metrics["loss"])

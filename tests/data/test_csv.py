@@ -199,3 +199,13 @@ def test_column_groups_take_no_window(case, tmp_path):
     (error,) = loaded.errors()
     assert error.code == "DLS401" and "takes no column groups" in error.message
     assert error.span.line == loaded.line_of("window")
+
+
+def test_a_list_of_targets_gives_one_output_each(case, tmp_path):
+    (tmp_path / "d.csv").write_text("a,y1,b,y2\n1,10,2,20\n3,30,4,40\n")
+    loaded = case("source: csv:d.csv\ntarget: [y2, y1]", "regression")
+    data, info = loaded.load(), loaded.describe()
+    assert info.outputs == 2 and info.shape == (2,)
+    assert data.feature_names == ["a", "b"] and data.target_names == ["y2", "y1"]
+    np.testing.assert_array_equal(data.y, [[20, 10], [40, 30]])
+    assert data.y.dtype == np.float32

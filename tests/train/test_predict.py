@@ -160,7 +160,11 @@ def test_prediction_tables_for_binary_and_regression() -> None:
     header, rows = table(binary, np.array([[0.2], [0.9]]))
     assert header == ["benign", "malignant", "predicted"]
     assert rows == [[0.8, 0.2, "benign"], [pytest.approx(0.1), 0.9, "malignant"]]
-    regression = SimpleNamespace(spec=SimpleNamespace(task=RegressionTask(type="regression")))
+    task = RegressionTask(type="regression")
+    regression = SimpleNamespace(spec=SimpleNamespace(task=task, data=None))
     assert table(regression, np.array([[1.5], [2.0]])) == (["prediction"], [[1.5], [2.0]])
     header, _ = table(regression, np.zeros((2, 2)))
     assert header == ["prediction_0", "prediction_1"]
+    columns = SimpleNamespace(target=["y1", "y2"])  # a CSV's target columns name the outputs
+    named = SimpleNamespace(spec=SimpleNamespace(task=task, data=columns))
+    assert table(named, np.zeros((2, 2)))[0] == ["prediction_y1", "prediction_y2"]

@@ -409,3 +409,30 @@ def test_a_run_on_csv_column_groups_trains_then_evaluates_and_predicts_in_new_pr
     assert (
         np.mean([row[-1] == name for row, name in zip(predicted, names[:20], strict=True)]) >= 0.8
     )
+
+
+def test_a_run_of_two_target_columns_reports_each_and_reloads_in_new_processes(
+    shell, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    rows = [[*r, 2 * r[0] + r[1], r[2] ** 2] for r in x]
+    (tmp_path / "two.csv").write_text(
+        "a,b,c,y1,y2\n" + "".join(",".join(map(str, row)) + "\n" for row in rows)
+    )
+    (tmp_path / "two.yaml").write_text(
+        "name: two-targets\ntask: regression\n"
+        "data: {source: csv:two.csv, target: [y1, y2], scale: standard}\n"
+        "model: {layers: [{dense: {units: 32, activation: relu}}]}\n"
+        "optimizer: {type: adam, learning_rate: 0.01}\ntraining: {epochs: 40, batch_size: 32}\n"
+    )
+    run = trained(shell, "two.yaml")
+    test = json.loads((run / "metrics.json").read_text())["test"]
+    assert {"rmse:y1", "mae:y1", "r2:y1", "rmse:y2", "mae:y2", "r2:y2"} <= set(test)
+    assert test["r2:y1"] > 0.9 and test["rmse:y1"] < test["rmse:y2"]  # the linear one is easier
+    (tmp_path / "new.csv").write_text("c,b,a\n0.5,1,2\n")
+    scored, done = shell.together(["evaluate", run, "--json"], ["predict", run, "new.csv"])
+    check_evaluate_repeats_the_test_scores(scored, run)
+    header, row = list(csv.reader(io.StringIO(done.ok().stdout)))
+    assert header == ["prediction_y1", "prediction_y2"]
+    assert float(row[0]) == pytest.approx(2 * 2 + 1, abs=0.6)

@@ -33,6 +33,14 @@ def check(context: Context) -> Iterator[Diagnostic]:
         if value is None:
             continue
         at = ("data", field)
+        if field == "target" and isinstance(value, list) and not SOURCES[data.scheme].targets:
+            yield make(
+                "DLS328",
+                f"'{data.source}' takes one target column, not a list",
+                context.source_map.locate(at),
+                "a list of target columns is for a CSV table, one output each",
+            )
+            continue
         if field not in takes:
             yield make(
                 "DLS328",
@@ -68,7 +76,7 @@ def check(context: Context) -> Iterator[Diagnostic]:
 
 
 def _named(
-    at: tuple[Any, ...], value: str | int | list[str] | dict[str, list[str]]
+    at: tuple[Any, ...], value: str | int | list[str | int] | list[str] | dict[str, list[str]]
 ) -> Iterator[tuple[tuple[Any, ...], str | int]]:
     """Each column a field names, with where it is written (in a list, or a group's list)."""
     if isinstance(value, dict):

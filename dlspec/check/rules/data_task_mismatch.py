@@ -15,6 +15,16 @@ def check(context: Context) -> Iterator[Diagnostic]:
     task, row = spec.task.type, spec.task.row
     where = source_map.locate(("data", "source"))
     source = spec.data.source if spec.data else ""
+    chosen = spec.data.target if spec.data is not None else None
+    if isinstance(chosen, list) and len(chosen) > 1 and row.targets != "values":
+        yield make(
+            "DLS322",
+            f"{len(chosen)} target columns are {len(chosen)} values to predict; the {task} task "
+            "predicts one label",
+            source_map.locate(("data", "target")),
+            "use task: regression, or name one target column",
+        )
+        return
     if spec.task.every_step and data.shape is not None and spec.data is not None:
         yield make(
             "DLS322",
