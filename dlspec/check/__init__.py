@@ -194,7 +194,8 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
             taken, found = shapes.output(spec.model.output, rows, state)
             paths = {name: (*where, name) for name in inputs} if where else None
             diagnostics += found + shapes.unused(rows, taken, source_map, paths)
-            head, found = tasks.head(spec, state.outputs[taken], data, source_map)
+            one = None if named else inputs[shapes.INPUT][0]
+            head, found = tasks.head(spec, state.outputs[taken], data, source_map, one)
             diagnostics += found
             if head is not None:
                 rows.append(replace(head, inputs=(taken,)))

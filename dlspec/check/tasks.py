@@ -29,11 +29,17 @@ def task_data(spec: Spec, data: DataInfo) -> DataInfo:
 
 
 def head(
-    spec: Spec, body: Shape, data: DataInfo, source_map: SourceMap
+    spec: Spec, body: Shape, data: DataInfo, source_map: SourceMap, given: Shape | None = None
 ) -> tuple[LayerInfo | None, list[Diagnostic]]:
-    """The head the task table appends to a body ending in ``body``, or why it cannot be."""
+    """The head the task table appends to a body ending in ``body``, or why it cannot be.
+
+    ``given`` is the model's one input's shape (None with named inputs), which a
+    reconstruction's head rebuilds.
+    """
     task = spec.task
     where = source_map.locate(("task",))
+    if task.row.targets == "inputs":
+        return _rebuilding(spec, body, given, source_map)
     units, diagnostics = _units(spec, data, source_map)
     # The body's rank is checked even where the width waits for the data (an npz file).
     if task.row.outputs == "sequences" or task.every_step:
@@ -66,6 +72,42 @@ def head(
         return None, diagnostics
     params = Params(width * units + units)
     return LayerInfo("head", "dense", (*body[:-1], units), params, None, ("task",)), diagnostics
+
+
+def _rebuilding(
+    spec: Spec, body: Shape, given: Shape | None, source_map: SourceMap
+) -> tuple[LayerInfo | None, list[Diagnostic]]:
+    """A reconstruction's head: dense to the input's last axis, on a body at the input's shape."""
+    where = source_map.locate(("task",))
+    if given is None:
+        return None, [
+            make(
+                "DLS301",
+                "the reconstruction head rebuilds the model's one input, and it has several",
+                where,
+                "give the model one input ('input:'), or choose another task",
+            )
+        ]
+    same = len(body) == len(given) and all(
+        a is None or b is None or a == b for a, b in zip(body[:-1], given[:-1], strict=True)
+    )
+    if not same or given[-1] is None or body[-1] is None:
+        expected = format_shape((*given[:-1], None)) if len(given) > 1 else "a vector"
+        return None, [
+            make(
+                "DLS301",
+                f"the reconstruction head rebuilds the input {format_shape(given)}, so the body "
+                f"must end at {expected}, but it ends in {format_shape(body)}",
+                where,
+                "end the body at the input's shape: up_sampling or a transposed convolution "
+                "back to the input's height and width (the head sets the channels)"
+                if len(given) > 1
+                else "end the body at a rank-1 code, e.g. a dense layer",
+            )
+        ]
+    units, width = given[-1], body[-1]
+    params = Params(width * units + units)
+    return LayerInfo("head", "dense", (*body[:-1], units), params, None, ("task",)), []
 
 
 def _units(

@@ -50,6 +50,10 @@ def load_npz(spec: Spec, path: Path, problems: Problems) -> Dataset:
     found = read(path, problems)
     if spec.model.inputs is not None:
         return _load_named(spec, found, path, problems)
+    if spec.task.row.targets == "inputs":  # an autoencoder needs no y: its targets are its x
+        for x_name, y_name in (*LAYOUTS, ("x_test", "y_test")):
+            if x_name in found and y_name not in found:
+                found[y_name] = np.zeros(len(found[x_name]), np.float32)
     layout = next((pair for pair in LAYOUTS if all(n in found for n in pair)), None)
     if layout is None:
         problems.fail(
@@ -240,7 +244,7 @@ def _targets(
     task. Text labels are encoded over the first array's sorted labels, or over ``known`` names.
     """
     kind = task.row.targets
-    if kind == "values":
+    if kind in ("values", "inputs"):  # an autoencoder's y is unused: its targets are its inputs
         return [a.astype(np.float32) for a in arrays], None
     if kind == "tokens":
         return [a.astype(np.int32) for a in arrays], None

@@ -1,4 +1,6 @@
-"""PNG plots of a run: learning curves and the confusion matrix, drawn with matplotlib.
+"""PNG plots of a run: learning curves, the confusion matrix, an autoencoder's images.
+
+Drawn with matplotlib.
 
 matplotlib is imported inside each function, with the non-interactive Agg backend, so
 importing this module costs nothing and plotting never needs a display.
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dlspec.train.results import FoldResult
@@ -81,6 +83,39 @@ def confusion_matrix(
     axes.set_xlabel("predicted")
     axes.set_ylabel("true")
     axes.set_title("Confusion matrix (test set)")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def reconstructions(inputs: Any, outputs: Any, path: str | Path) -> None:
+    """Test images (top row) above their reconstructions (bottom row), saved as a PNG.
+
+    ``inputs`` and ``outputs`` are ``(n, height, width, channels)``, as the model sees them;
+    each image is shown on the inputs' range, so the two rows compare directly.
+    """
+    import numpy as np
+
+    plt = _pyplot()
+    shown = np.asarray(inputs, dtype=np.float64)
+    rebuilt = np.asarray(outputs, dtype=np.float64)
+    count = len(shown)
+    low, high = float(shown.min()), float(shown.max())
+    figure, axes = plt.subplots(2, count, figsize=(1.2 * count + 0.6, 2.8), dpi=100, squeeze=False)
+    for column in range(count):
+        for row, images in enumerate((shown, rebuilt)):
+            image = images[column]
+            image = (
+                image[..., 0]
+                if image.shape[-1] == 1
+                else np.clip((image - low) / (high - low or 1), 0, 1)
+            )
+            axes[row][column].imshow(image, cmap="gray", vmin=low, vmax=high)
+            axes[row][column].set_xticks([])
+            axes[row][column].set_yticks([])
+    axes[0][0].set_ylabel("input")
+    axes[1][0].set_ylabel("rebuilt")
+    figure.suptitle("Test images and their reconstructions")
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)

@@ -37,6 +37,7 @@ LABELS = {
     "f1": "F1 (macro)",
     "rmse": "RMSE",
     "mae": "MAE",
+    "mse": "MSE",
     "r2": "R²",
     "loss": "loss",
     "perplexity": "perplexity",

@@ -48,7 +48,8 @@ class TaskRow:
     units: str  # where the head's width comes from, for messages and the README
     size_field: str | None  # the task field that gives the head width when data cannot
     classification: bool  # targets are class labels: stratified splits, class weights
-    targets: Literal["values", "labels", "tokens", "pairs"]  # what a source must provide
+    # what a source must provide: "inputs" needs no targets (the input is its own target)
+    targets: Literal["values", "labels", "tokens", "pairs", "inputs"]
     outputs: Literal["probability", "probabilities", "values", "sequences"]  # a head's output
     error: str  # the verdict's error: "accuracy" (as 1 - accuracy), "rmse" or "perplexity"
     error_name: str  # that error in the course's words
@@ -129,6 +130,23 @@ TASKS: dict[str, TaskRow] = {
         baseline="the unigram model",
         scores=("accuracy", "perplexity", "loss"),
         fold_columns=("accuracy", "perplexity", "loss"),
+    ),
+    "reconstruction": TaskRow(
+        activation="linear",
+        activations=("linear", "sigmoid", "relu", "tanh"),
+        losses=("mse", "mae", "binary_crossentropy"),
+        metrics=("mse",),
+        allowed_metrics=("mse", "mae", "rmse"),
+        units="the input's last axis",
+        size_field=None,
+        classification=False,
+        targets="inputs",
+        outputs="values",
+        error="rmse",
+        error_name="RMSE",
+        baseline="the mean input",
+        scores=("mse", "rmse", "mae", "r2", "loss"),
+        fold_columns=("mse", "r2", "loss"),
     ),
     "seq2seq": TaskRow(
         activation="softmax",
@@ -290,6 +308,24 @@ class NextTokenTask(_Task):
     )
 
 
+class ReconstructionTask(_Task):
+    """An autoencoder: the target is the (preprocessed) input, rebuilt by the head.
+
+    The head is a dense layer as wide as the input's last axis, on a body that ends at the
+    input's shape otherwise (for images: the height and width); mse by default, or mae, or
+    binary_crossentropy with ``activation: sigmoid`` for inputs scaled to [0, 1].
+
+    ```yaml
+    task: {type: reconstruction, loss: binary_crossentropy, activation: sigmoid}
+    ```
+    """
+
+    type: Literal["reconstruction"] = Field(description="Task type.")
+    loss: Loss = Field(
+        default="mse", description="Loss: mse (default), mae or binary_crossentropy."
+    )
+
+
 class Seq2SeqTask(_Task):
     """Sequence to sequence (translation): an encoder reads the source, a decoder the target.
 
@@ -314,7 +350,12 @@ class Seq2SeqTask(_Task):
 
 TaskSpec = Annotated[
     Annotated[
-        RegressionTask | BinaryTask | MulticlassTask | NextTokenTask | Seq2SeqTask,
+        RegressionTask
+        | BinaryTask
+        | MulticlassTask
+        | NextTokenTask
+        | Seq2SeqTask
+        | ReconstructionTask,
         Field(discriminator="type"),
     ],
     BeforeValidator(bare_name),

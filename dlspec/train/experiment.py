@@ -145,9 +145,17 @@ def complete(spec: Spec, inference: Inference, dataset: Dataset, problems: Probl
     return again
 
 
-def at_steps(spec: Spec, y: np.ndarray) -> np.ndarray:
-    """Targets with one row per scored prediction (each step of a per_step task)."""
-    return fitting.positions(spec, y, y)[0]
+def at_steps(spec: Spec, y: np.ndarray, fitted: fitting.Fitted, x: Features) -> np.ndarray:
+    """The fit's targets with one row per scored prediction (each step of a per_step task).
+
+    A reconstruction's targets are its inputs, as the fit's preprocessing gives them.
+    """
+    wanted = (
+        fitting.rebuilt(spec, fitted.preprocessor.transform(x), y)
+        if spec.task.row.targets == "inputs"
+        else y
+    )
+    return fitting.positions(spec, wanted, wanted)[0]
 
 
 def refit_epochs(spec: Spec, folds: list[FoldResult]) -> int:
@@ -418,7 +426,10 @@ def _train(
                 history=fitted.history,
                 train=train,
                 validation=validation,
-                baseline=diagnosis.baseline(spec.task.type, at_steps(spec, y[split.train])),
+                baseline=diagnosis.baseline(
+                    spec.task.type,
+                    at_steps(spec, y[split.train], fitted, features.take(x, split.train)),
+                ),
                 noise=noise,
             )
         )
@@ -454,7 +465,9 @@ def _train(
             best_epoch=None,
             history=fitted.history,
             train=fitting.score(fitted, spec, features.take(x, plan.rest), y[plan.rest])[0],
-            baseline=diagnosis.baseline(spec.task.type, at_steps(spec, y[plan.rest])),
+            baseline=diagnosis.baseline(
+                spec.task.type, at_steps(spec, y[plan.rest], fitted, features.take(x, plan.rest))
+            ),
         )
     assert fitted is not None  # every scheme has at least one fold, fitted or refitted
     class_names = list(dataset.class_names) if dataset.class_names is not None else None
@@ -477,5 +490,20 @@ def _train(
         test=test,
         verdict=diagnosis.judge(spec.task.type, folds),
         class_names=class_names,
+        reconstructions=_side_by_side(spec, fitted, x_test),
     )
     return results, fitted
+
+
+SHOWN = 8  # test images drawn beside their reconstructions
+
+
+def _side_by_side(
+    spec: Spec, fitted: fitting.Fitted, x_test: Features
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """An image autoencoder's first test inputs (preprocessed) and its reconstructions."""
+    if spec.task.row.targets != "inputs" or isinstance(x_test, dict) or x_test.ndim != 4:
+        return None
+    shown = fitted.preprocessor.transform(x_test[:SHOWN])
+    rebuilt = fitted.model.predict(shown, batch_size=spec.training.batch_size, verbose=0)
+    return np.asarray(shown), np.asarray(rebuilt)

@@ -104,6 +104,8 @@ def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
     """
     y = np.asarray(y)
     produced = spec.task.row.outputs
+    if spec.task.row.targets == "inputs":  # a reconstruction's: the preprocessed inputs
+        return y.astype("float32")
     if spec.task.every_step:  # (examples, steps[, outputs]): the head's output at each step
         if produced == "values":
             return y.reshape(*y.shape[:2], -1).astype("float32")
@@ -116,6 +118,14 @@ def targets(spec: Spec, y: np.ndarray, outputs: int) -> np.ndarray:
     if spec.task.loss == "categorical_crossentropy" and y.ndim == 1 + spec.task.every_step:
         return keras.utils.to_categorical(y, outputs).astype("float32")
     return y
+
+
+def rebuilt(spec: Spec, inputs: Features, y: np.ndarray) -> np.ndarray:
+    """What a fit learns to give: ``y``, or for a reconstruction the preprocessed inputs."""
+    if spec.task.row.targets != "inputs":
+        return y
+    assert not isinstance(inputs, dict)  # lint: a reconstruction rebuilds one input
+    return np.asarray(inputs)
 
 
 def positions(spec: Spec, y: np.ndarray, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -345,14 +355,15 @@ def fit(
         checkpoint.restore(model, resume)
     outputs = int(model.output_shape[-1])
     x_train = preprocessor.transform(features.take(x, train))
-    y_train = targets(spec, y[train], outputs)
+    y_train = targets(spec, rebuilt(spec, x_train, y[train]), outputs)
     validation_data = None
     callbacks: list[keras.callbacks.Callback] = []
     stopper = None
     if validation is not None and len(validation):
+        x_validation = preprocessor.transform(features.take(x, validation))
         validation_data = (
-            preprocessor.transform(features.take(x, validation)),
-            targets(spec, y[validation], outputs),
+            x_validation,
+            targets(spec, rebuilt(spec, x_validation, y[validation]), outputs),
         )
         stopping = spec.training.early_stopping
         if stopping is not None:
@@ -461,6 +472,7 @@ def score(
     if features.count(x) == 0:
         return {}, None
     inputs = fitted.preprocessor.transform(x)
+    y = rebuilt(spec, inputs, y)
     outputs = int(fitted.model.output_shape[-1])
     task, threshold = spec.task.type, spec.task.decision_threshold
     per_position = spec.task.row.outputs == "sequences"
@@ -495,6 +507,7 @@ def test_scores(
     per-class report; with ``output_names`` (several target columns), each output's scores.
     """
     inputs = preprocessor.transform(x)
+    y = rebuilt(spec, inputs, y)
     predicted = np.asarray(model.predict(inputs, batch_size=spec.training.batch_size, verbose=0))
     wanted = targets(spec, y, int(model.output_shape[-1]))
     if spec.task.row.outputs == "sequences":

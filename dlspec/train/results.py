@@ -73,6 +73,8 @@ class Results:
     verdict: Verdict
     class_names: list[str] | None = None
     run_dir: str | None = None
+    # An image autoencoder's first test inputs and their reconstructions, for the run's PNG.
+    reconstructions: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def metric_names(self) -> list[str]:

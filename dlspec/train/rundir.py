@@ -32,6 +32,7 @@ PREPROCESSING = "preprocessing"
 ENVIRONMENT = "environment.json"
 LEARNING_CURVES = "learning_curves.png"
 CONFUSION_MATRIX = "confusion_matrix.png"
+RECONSTRUCTIONS = "reconstructions.png"
 STATUS = "status.json"
 CHECKPOINT = "checkpoint"
 RUNNING, COMPLETE, FAILED, INTERRUPTED, DAMAGED = (
@@ -209,6 +210,9 @@ def write(directory: Path, *, results: Results, model: Any, preprocessor: Any) -
     if results.test.confusion is not None:
         with files.replacing(directory / CONFUSION_MATRIX, ".png") as temporary:
             plots.confusion_matrix(results.test.confusion, results.class_names, temporary)
+    if results.reconstructions is not None:
+        with files.replacing(directory / RECONSTRUCTIONS, ".png") as temporary:
+            plots.reconstructions(*results.reconstructions, temporary)
     # metrics.json last: with the status, it says every other file is there.
     files.write_text(directory / METRICS, json.dumps(results.to_json(), indent=2) + "\n")
     mark(directory, COMPLETE)

@@ -55,7 +55,12 @@ def summary(
     if row.outputs == "values":
         truth = y.reshape(len(y), -1).astype(np.float64)
         predicted = outputs.reshape(len(outputs), -1).astype(np.float64)
-        found = _values(truth, predicted)
+        # A reconstruction's R² is the share of all its inputs' variance rebuilt: features that
+        # hardly vary (an image's blank border) weigh as little as their variance.
+        rebuilt = row.targets == "inputs"
+        found = _values(truth, predicted, "variance_weighted" if rebuilt else "uniform_average")
+        if "mse" in row.scores:
+            found["mse"] = found["rmse"] ** 2
         if output_names is not None and len(output_names) == truth.shape[1] > 1:
             for column, name in enumerate(output_names):
                 each = _values(truth[:, column : column + 1], predicted[:, column : column + 1])
@@ -79,12 +84,15 @@ def summary(
     return out
 
 
-def _values(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
-    """RMSE, MAE and R² of ``(rows, outputs)`` values (R² averaged over the outputs)."""
+def _values(
+    truth: np.ndarray, predicted: np.ndarray, average: str = "uniform_average"
+) -> dict[str, float]:
+    """RMSE, MAE and R² of ``(rows, outputs)`` values (R² over the outputs as ``average``)."""
+    r2 = sk.r2_score(truth, predicted, multioutput=average) if len(truth) > 1 else float("nan")
     return {
         "rmse": float(np.sqrt(sk.mean_squared_error(truth, predicted))),
         "mae": float(sk.mean_absolute_error(truth, predicted)),
-        "r2": float(sk.r2_score(truth, predicted)) if len(truth) > 1 else float("nan"),
+        "r2": float(r2),
     }
 
 
