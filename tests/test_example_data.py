@@ -25,3 +25,23 @@ def test_make_dates_writes_the_shipped_corpus_again(tmp_path: Path) -> None:
     source, target = first.split(",")
     year, month, day = source.split("-")
     assert target.startswith("the ") and target.endswith(f" {year}")
+
+
+def test_make_sequences_writes_the_shipped_arrays_again(tmp_path: Path) -> None:
+    import numpy as np
+
+    done = subprocess.run(
+        [sys.executable, str(DATA / "make_sequences.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for name, shapes in {
+        "frames.npz": ((600, 12, 3), (600, 12)),
+        "ramps.npz": ((600, 2), (600, 10)),
+    }.items():
+        with np.load(tmp_path / name) as again, np.load(DATA / name) as shipped:
+            assert (again["x"].shape, again["y"].shape) == shapes
+            np.testing.assert_array_equal(again["x"], shipped["x"])
+            np.testing.assert_array_equal(again["y"], shipped["y"])

@@ -80,6 +80,11 @@ def test_named_inputs_and_column_groups_are_valid(validator) -> None:
     assert list(validator.iter_errors({**BASE, "model": wrong})) != []
 
 
+def test_a_spec_that_extends_another_may_leave_out_what_its_base_gives(validator) -> None:
+    assert list(validator.iter_errors({"extends": "base.yaml", "optimizer": "adam"})) == []
+    assert list(validator.iter_errors({"optimizer": "adam"})) != []  # no base: task is missing
+
+
 def test_bare_choices_are_valid(validator) -> None:
     spec = {**BASE, "optimizer": "sgd", "validation": "kfold", "task": "binary"}
     assert list(validator.iter_errors(spec)) == []

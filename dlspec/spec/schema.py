@@ -121,6 +121,11 @@ def generate() -> dict[str, Any]:
     _shorthands(defs)
     # Layer classes now live inline in LayerItem; keep only the definitions still referenced.
     schema["$defs"] = {name: defs[name] for name in sorted(_referenced(schema))}
+    # A spec that extends another may leave out what its base gives (task, model, ...).
+    required = schema.pop("required", None)
+    if required:
+        schema["if"] = {"required": ["extends"]}
+        schema["else"] = {"required": required}
     schema["$schema"] = SCHEMA_URL
     schema["title"] = "dlspec spec (version 1)"
     return schema

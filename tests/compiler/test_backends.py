@@ -165,7 +165,7 @@ for path in map(Path, sys.argv[2:]):
     else:
         x = rng.random((2, *shape)).astype("float32")
     task = spec.task.type
-    if task == "regression":
+    if spec.task.row.outputs == "values":  # regression, reconstruction
         y = rng.random((2, *units)).astype("float32")
     elif task == "binary":
         y = rng.integers(0, 2, size=(2, 1)).astype("float32")
