@@ -44,7 +44,8 @@ def test_a_frame_labeller_scores_every_step_and_predicts_a_row_per_step(
     done = shell("train", "frames.yaml", "--output", "runs", "--json").ok()
     run = tmp_path / done.json()["run_dir"]
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["test"]["accuracy"] >= 0.85
+    majority = np.bincount(running.argmax(axis=-1).ravel()).max() / running[..., 0].size
+    assert metrics["test"]["accuracy"] >= majority + 0.35  # the majority class gets ~0.4
     # the confusion matrix counts positions: 12 steps of each of the test examples
     assert np.sum(metrics["confusion_matrix"]) == 12 * metrics["test_size"]
     new, _ = frames(2, seed=5)

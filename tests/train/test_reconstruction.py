@@ -82,3 +82,12 @@ def test_a_denoising_image_autoencoder_draws_its_reconstructions(shell, tmp_path
     run = tmp_path / done.json()["run_dir"]
     assert done.json()["test"]["r2"] >= 0.6
     assert (run / "reconstructions.png").read_bytes().startswith(b"\x89PNG")
+    # Given noisy images, it gives back images nearer the clean ones than the noisy ones are.
+    clean = images[:50]
+    noisy = clean + np.random.default_rng(3).normal(0, 0.2, clean.shape).astype("float32")
+    np.savez(tmp_path / "noisy.npz", x=noisy)
+    printed = shell("predict", run, "noisy.npz").ok().stdout
+    rebuilt = np.array(list(csv.reader(io.StringIO(printed)))[1:], dtype=float)
+    assert rebuilt.shape == (50, 64)
+    given = np.mean((noisy - clean) ** 2)
+    assert np.mean((rebuilt - clean.reshape(50, 64)) ** 2) < 0.75 * given
