@@ -9,6 +9,7 @@ from pydantic import Field
 from dlspec.base import Params, Shape, ShapeError
 from dlspec.layers.layer import KerasLayer, LayerSpec, PositiveInt, Rate, keras_class
 from dlspec.layers.multi_head_attention import (
+    attend,
     attention_params,
     default_key_dim,
     head_size,
@@ -154,38 +155,6 @@ class CrossAttentionLayer(KerasLayer):
             "dropout": self.dropout,
             "use_bias": self.use_bias,
         }
-
-
-def attend(
-    attention: Any,
-    query: Any,
-    context: Any,
-    value_dim: int | None,
-    *,
-    causal: bool = False,
-    training: bool | None = None,
-) -> Any:
-    """``attention(query, context)``, by Keras's einsum path where JAX's fused one fails.
-
-    Keras 3.15 hands JAX's fused attention values whose head size differs from the keys'
-    (``value_dim != key_dim``), which it rejects; asking for the scores takes Keras's own
-    einsum path instead, the same attention.
-    """
-    import keras
-
-    unfused = (
-        keras.backend.backend() == "jax"
-        and value_dim is not None
-        and value_dim != attention.key_dim
-    )
-    output = attention(
-        query,
-        context,
-        use_causal_mask=causal,
-        training=training,
-        return_attention_scores=unfused,
-    )
-    return output[0] if unfused else output
 
 
 def keras_layer() -> type[keras.layers.Layer]:

@@ -137,6 +137,40 @@ def padding_mask(mask: Any) -> Any:
     return ops.expand_dims(ops.cast(mask, "bool"), -2)
 
 
+def attend(
+    attention: Any,
+    query: Any,
+    context: Any,
+    value_dim: int | None,
+    *,
+    mask: Any = None,
+    causal: bool = False,
+    training: bool | None = None,
+) -> Any:
+    """``attention(query, context)``, by Keras's einsum path where JAX's fused one fails.
+
+    ``attention`` is a ``keras.layers.MultiHeadAttention``. Keras 3.15 hands JAX's fused
+    attention values whose head size differs from the keys' (``value_dim != key_dim``), which it
+    rejects; asking for the scores takes Keras's own einsum path instead, the same attention.
+    """
+    import keras
+
+    unfused = (
+        keras.backend.backend() == "jax"
+        and value_dim is not None
+        and value_dim != attention.key_dim
+    )
+    output = attention(
+        query,
+        context,
+        attention_mask=mask,
+        use_causal_mask=causal,
+        training=training,
+        return_attention_scores=unfused,
+    )
+    return output[0] if unfused else output
+
+
 def default_key_dim(width: int | None, num_heads: int, key_dim: int | None, layer: str) -> int:
     """``head_size`` for a Keras layer's ``build``, where a bad input is a ValueError.
 
@@ -199,25 +233,15 @@ class SelfAttentionLayer(KerasLayer):
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
         """Attention of the sequence over itself."""
-        import keras
-
-        # Keras 3.15 hands JAX's fused attention values whose head size differs from the keys'
-        # (value_dim != key_dim), which it rejects; asking for the scores takes Keras's own
-        # einsum path instead, the same attention.
-        fused_fails = (
-            keras.backend.backend() == "jax"
-            and self.value_dim is not None
-            and self.value_dim != self.attention.key_dim
-        )
-        output = self.attention(
+        return attend(
+            self.attention,
             inputs,
             inputs,
-            attention_mask=padding_mask(mask),
-            use_causal_mask=self.causal,
+            self.value_dim,
+            mask=padding_mask(mask),
+            causal=self.causal,
             training=training,
-            return_attention_scores=fused_fails,
         )
-        return output[0] if fused_fails else output
 
     def compute_output_shape(self, input_shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
         """Unchanged."""

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from dlspec.base import Params, Shape, ShapeError
-from dlspec.layers.cross_attention import attend
 from dlspec.layers.layer import KerasLayer, LayerSpec, PositiveInt, Rate, keras_class
 from dlspec.layers.multi_head_attention import (
+    attend,
     attention_params,
     default_key_dim,
     head_size,
