@@ -61,6 +61,73 @@ def select(name: str | None) -> None:
         os.environ["KERAS_BACKEND"] = default()
 
 
+DEVICES = ("auto", "cpu", "gpu")
+
+
+def place(device: str) -> None:
+    """Before Keras is imported: compute on ``device`` (auto: a GPU where the backend sees one).
+
+    ``cpu`` hides every GPU from TensorFlow, PyTorch and JAX; ``gpu`` is checked once the backend
+    has started (``require``).
+    """
+    if device == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
+        os.environ["JAX_PLATFORMS"] = "cpu"
+
+
+def accelerators() -> list[str]:
+    """The GPUs (or TPUs) the started backend computes on; empty on a CPU."""
+    import keras
+
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return [g.name for g in tf.config.list_logical_devices("GPU")]
+    if name == "jax":
+        import jax
+
+        return [
+            f"{d.platform}:{d.id} {d.device_kind}" for d in jax.devices() if d.platform != "cpu"
+        ]
+    if name == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            return [
+                f"cuda:{i} {torch.cuda.get_device_name(i)}"
+                for i in range(torch.cuda.device_count())
+            ]
+    return []
+
+
+def require(device: str) -> None:
+    """After the backend started: check it computes on ``device``.
+
+    Raises:
+        SpecError: DLS419 when ``gpu`` is asked for and the backend sees none, or ``cpu`` is
+            asked for in a process where Keras already computes on a GPU.
+    """
+    if device == "auto":
+        return
+    import keras
+
+    found = accelerators()
+    span = Span("--device", 1, 1, 1, len(device) + 1)
+    name = keras.backend.backend()
+    if device == "gpu" and not found:
+        hint = (
+            "install the backend's CUDA build (pip install 'dlspec[gpu]' for TensorFlow, "
+            "pip install 'jax[cuda12]' for JAX), check that nvidia-smi lists the card, "
+            "or train with --device auto or cpu"
+        )
+        message = f"--device gpu, but the {name} backend sees no GPU on this machine"
+        raise SpecError([make("DLS419", message, span, hint)])
+    if device == "cpu" and found:
+        message = f"Keras already computes on {found[0]} in this process, not on the CPU"
+        raise SpecError([make("DLS419", message, span, "run the command in a new process")])
+
+
 def cache_folder() -> Path:
     """Where JAX keeps compiled programs between processes: ``$XDG_CACHE_HOME/dlspec/jax``."""
     home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

@@ -171,6 +171,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS416": ("too-few-examples", "too few examples for the validation scheme's splits"),
     "DLS417": ("single-class", "a classification target whose examples all have one class"),
     "DLS418": ("unknown-class", "a class in training.class_weight that the data does not have"),
+    "DLS419": ("device-unavailable", "a GPU asked for (--device gpu) that the backend cannot see"),
 }
 
 

@@ -5,6 +5,7 @@ Light: importing it loads no Keras, TensorFlow or scikit-learn.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -77,16 +78,21 @@ def usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def use_backend(name: str | None, *, start: bool = True) -> None:
-    """Choose the Keras backend and (with ``start``) import it; exit 2 on a bad choice."""
+def use_backend(name: str | None, *, start: bool = True, device: str = "auto") -> None:
+    """Choose the Keras backend and device and (with ``start``) import it; exit 2 on a bad choice.
+
+    A device other than ``auto`` is checked once the backend has started (``backend.require``).
+    """
     from dlspec import backend
 
     try:
         backend.select(name)
+        backend.place(device)
+        if start:
+            backend.start()
+            backend.require(device)
     except SpecError as error:
         raise fail(error.diagnostics, 2) from None
-    if start:
-        backend.start()
 
 
 def use_run_backend(run: Path, name: str | None) -> None:
@@ -126,6 +132,24 @@ BackendOption = Annotated[
             "Keras backend: tensorflow, jax or torch "
             "(default: $KERAS_BACKEND, else jax where installed, else tensorflow)."
         ),
+    ),
+]
+
+
+class Device(StrEnum):
+    """Where a command computes (``backend.DEVICES``)."""
+
+    auto = "auto"
+    cpu = "cpu"
+    gpu = "gpu"
+
+
+DeviceOption = Annotated[
+    Device,
+    typer.Option(
+        "--device",
+        help="Where to compute: auto (a GPU where the backend sees one), cpu, or gpu (exit 2 "
+        "where there is none).",
     ),
 ]
 RunBackendOption = Annotated[

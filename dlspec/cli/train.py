@@ -14,6 +14,8 @@ import typer
 
 from dlspec.cli.app import (
     BackendOption,
+    Device,
+    DeviceOption,
     JsonOption,
     OutputOption,
     SetOption,
@@ -40,6 +42,7 @@ def train(
     overrides: SetOption = None,
     output: OutputOption = Path("runs"),
     backend: BackendOption = None,
+    device: DeviceOption = Device.auto,
     resume: Annotated[
         Path | None,
         typer.Option(
@@ -60,8 +63,8 @@ def train(
     the confusion matrix, a learning curve and the bias-variance verdict. Ctrl-C or SIGTERM
     stops after the current batch and keeps the history and a checkpoint; --resume RUN goes
     on from it to the numbers an uninterrupted run would have reached. Exit status: 0
-    trained, 1 the spec, its data, the output or training failed, 2 usage error, 130 or 143
-    stopped by SIGINT or SIGTERM.
+    trained, 1 the spec, its data, the output or training failed, 2 usage error (or --device
+    gpu where there is none), 130 or 143 stopped by SIGINT or SIGTERM.
     """
     import sys
     from contextlib import nullcontext, redirect_stdout
@@ -70,7 +73,9 @@ def train(
     from dlspec.train import memory, rundir
 
     resumed = _resumable(spec_file, resume, overrides, output, backend)
-    use_backend(resumed.backend if resumed else backend, start=False)
+    # A GPU that is not there is refused before a run folder is made.
+    place = resumed.backend if resumed else backend
+    use_backend(place, start=device is Device.gpu, device=device.value)
     try:
         if resumed is not None:
             spec_file = resumed.directory / rundir.SPEC
@@ -83,7 +88,7 @@ def train(
         raise fail(error.diagnostics) from None
     request = Stop()
     with _stopping(request):
-        use_backend(resumed.backend if resumed else backend)
+        use_backend(place, device=device.value)
         from dlspec import train as training
         from dlspec.report import results as report
         from dlspec.report.progress import TrainingProgress

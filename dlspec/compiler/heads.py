@@ -32,8 +32,14 @@ LOSSES: dict[str, Callable[[], keras.losses.Loss]] = {
 
 
 def head(task: TaskSpec, units: int) -> keras.layers.Layer:
-    """The output layer the task's row names: ``Dense(units, head activation)``, named "head"."""
-    return keras.layers.Dense(units, activation=task.head_activation, name=HEAD_NAME)
+    """The output layer the task's row names: ``Dense(units, head activation)``, named "head".
+
+    It computes in float32 whatever the model's precision: a softmax or sigmoid in 16 bits
+    rounds probabilities near 0 and 1, and the loss takes their logarithm.
+    """
+    return keras.layers.Dense(
+        units, activation=task.head_activation, name=HEAD_NAME, dtype="float32"
+    )
 
 
 def loss(task: TaskSpec) -> keras.losses.Loss:
@@ -82,8 +88,12 @@ def metrics(task: TaskSpec) -> list[keras.metrics.Metric]:
 def compile(model: keras.Model, spec: Spec) -> None:
     """Compile ``model`` with the spec's optimizer and the task's loss and metrics.
 
-    Learning-rate reduction on plateau is a training callback, not part of compiling.
+    Learning-rate reduction on plateau is a training callback, not part of compiling. Under
+    ``mixed_float16`` Keras wraps the optimizer in a ``LossScaleOptimizer`` itself.
     """
     model.compile(
-        optimizer=spec.optimizer.build(), loss=loss(spec.task), metrics=metrics(spec.task)
+        optimizer=spec.optimizer.build(),
+        loss=loss(spec.task),
+        metrics=metrics(spec.task),
+        jit_compile=spec.training.jit_compile,
     )

@@ -8,14 +8,15 @@ taken from the data (an embedding's ``input_dim``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import keras
 
 from dlspec import check
 from dlspec.check import Inference
-from dlspec.check.shapes import INPUT
+from dlspec.check.shapes import INPUT, LayerInfo
 from dlspec.compiler.heads import compile, head
 from dlspec.diagnostics import SpecError, has_errors
 from dlspec.layers.recurrent import RecurrentSpec
@@ -37,6 +38,7 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
         the outputs it takes (the one before it, or those its ``from`` names; a recurrent
         layer's second name gives its initial state, the final state of that layer), then
         ``Dense(units, task activation, name="head")`` on ``model.output`` (the last layer).
+        Under ``training.mixed_precision`` the body computes in 16 bits, the head in float32.
 
     Raises:
         SpecError: the inference holds errors.
@@ -61,6 +63,26 @@ def model(spec: Spec, inference: Inference, *, head_units: int | None = None) ->
         raise ValueError(
             f"{spec.name}: the head's width is known only once the data loads; pass head_units"
         )
+    with precision(spec.training.precision):
+        return _build(spec, inference, body, units)
+
+
+@contextmanager
+def precision(policy: str) -> Iterator[None]:
+    """Keras's global dtype policy is ``policy`` while the block builds layers, then as it was.
+
+    Each layer keeps the policy it was built under (and saves it in ``model.keras``).
+    """
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _build(spec: Spec, inference: Inference, body: list[LayerInfo], units: int) -> keras.Model:
+    assert inference.inputs is not None  # model() checked
     inputs = {
         name: keras.Input(shape=shape, dtype=dtype, name=name)
         for name, (shape, dtype) in inference.inputs.items()

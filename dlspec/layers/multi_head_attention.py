@@ -151,14 +151,14 @@ def attend(
 
     ``attention`` is a ``keras.layers.MultiHeadAttention``. Keras 3.15 hands JAX's fused
     attention values whose head size differs from the keys' (``value_dim != key_dim``), which it
-    rejects; asking for the scores takes Keras's own einsum path instead, the same attention.
+    rejects, and float16 on a CPU, which JAX's CPU matrix product refuses to accumulate in
+    float32; asking for the scores takes Keras's own einsum path instead, the same attention.
     """
     import keras
 
-    unfused = (
-        keras.backend.backend() == "jax"
-        and value_dim is not None
-        and value_dim != attention.key_dim
+    unfused = keras.backend.backend() == "jax" and (
+        (value_dim is not None and value_dim != attention.key_dim)
+        or (attention.compute_dtype == "float16" and _on_cpu())
     )
     output = attention(
         query,
@@ -169,6 +169,12 @@ def attend(
         return_attention_scores=unfused,
     )
     return output[0] if unfused else output
+
+
+def _on_cpu() -> bool:
+    import jax
+
+    return bool(jax.default_backend() == "cpu")
 
 
 def default_key_dim(width: int | None, num_heads: int, key_dim: int | None, layer: str) -> int:

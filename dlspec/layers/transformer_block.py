@@ -9,6 +9,7 @@ from pydantic import Field
 from dlspec.base import Params, Shape
 from dlspec.layers.layer import KerasLayer, LayerSpec, PositiveInt, Rate, keras_class
 from dlspec.layers.multi_head_attention import (
+    attend,
     attention_params,
     default_key_dim,
     head_size,
@@ -137,11 +138,13 @@ class TransformerBlockLayer(KerasLayer):
 
     def call(self, inputs: Any, mask: Any = None, training: bool | None = None) -> Any:
         """The two residual sub-blocks, each followed by layer normalisation."""
-        attended = self.attention(
+        attended = attend(
+            self.attention,
             inputs,
             inputs,
-            attention_mask=padding_mask(mask),
-            use_causal_mask=self.causal,
+            None,
+            mask=padding_mask(mask),
+            causal=self.causal,
             training=training,
         )
         x = self.attention_norm(inputs + self.attention_dropout(attended, training=training))

@@ -243,6 +243,10 @@ def render(results: Results) -> Group:
     if results.folds:
         parts.append(learning_curve(results.folds[0]))
     parts.append(verdict_panel(results.verdict))
+    if results.device:
+        parts.append(
+            Text(f"trained on {results.device} by {results.backend} in {results.precision}")
+        )
     if results.run_dir:
         parts.append(Text(f"run saved in {results.run_dir}"))
     return Group(*parts)

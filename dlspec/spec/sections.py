@@ -298,6 +298,25 @@ class TrainingSpec(SpecModel):
         description="'balanced', or {class: weight} to reweight the loss; a class by its id or "
         "its name (setosa: 2.0).",
     )
+    mixed_precision: bool | Literal["bfloat16", "float16"] = Field(
+        default=False,
+        description="Compute in 16-bit floats, keeping float32 weights and a float32 head: true "
+        "or 'bfloat16' (float32's range, no loss scaling), or 'float16' (dynamic loss scaling; "
+        "for GPUs without bfloat16).",
+    )
+    jit_compile: bool | Literal["auto"] = Field(
+        default="auto",
+        description="Compile training with XLA: 'auto' lets the backend choose (always on JAX, "
+        "on GPUs on TensorFlow), true forces it, false runs without it.",
+    )
+
+    @property
+    def precision(self) -> str:
+        """The Keras dtype policy: ``float32``, ``mixed_bfloat16`` or ``mixed_float16``."""
+        chosen = self.mixed_precision
+        if chosen is False:
+            return "float32"
+        return f"mixed_{'bfloat16' if chosen is True else chosen}"
 
 
 class _Scheme(SpecModel):

@@ -1,7 +1,8 @@
 """``environment.json``: what a run needs to be repeated and told apart from another run.
 
-Python, Keras, TensorFlow (null when it is not installed), NumPy, the backend and device, the
-seed, the resolved spec's SHA-256, the loaded data's fingerprint and the command line.
+Python, Keras, TensorFlow (null when it is not installed), NumPy, the backend, device and
+precision, the seed, the resolved spec's SHA-256, the loaded data's fingerprint and the command
+line.
 """
 
 from __future__ import annotations
@@ -35,26 +36,11 @@ def backend() -> str:
 
 
 def device() -> str:
-    """The accelerator the backend computes on, or ``CPU`` and the processor's architecture."""
-    name = backend()
-    if name == "tensorflow":
-        import tensorflow as tf
+    """The accelerators the backend computes on, or ``CPU`` and the processor's architecture."""
+    from dlspec import backend as backends
 
-        gpus = tf.config.list_logical_devices("GPU")
-        if gpus:
-            return ", ".join(g.name for g in gpus)
-    elif name == "jax":
-        import jax
-
-        devices = jax.devices()
-        if devices and devices[0].platform != "cpu":
-            return ", ".join(f"{d.platform}:{d.id} {d.device_kind}" for d in devices)
-    elif name == "torch":
-        import torch
-
-        if torch.cuda.is_available():
-            return f"cuda: {torch.cuda.get_device_name(0)}"
-    return f"CPU ({platform.machine() or 'unknown'})"
+    found = backends.accelerators() if "keras" in sys.modules else []
+    return ", ".join(found) if found else f"CPU ({platform.machine() or 'unknown'})"
 
 
 def sha256(text: str) -> str:
@@ -63,7 +49,12 @@ def sha256(text: str) -> str:
 
 
 def collect(
-    *, spec_text: str, seed: int, fingerprint: str | None, command: list[str]
+    *,
+    spec_text: str,
+    seed: int,
+    precision: str,
+    fingerprint: str | None,
+    command: list[str],
 ) -> dict[str, Any]:
     """The ``environment.json`` object for a run whose resolved spec is ``spec_text``."""
     return {
@@ -76,6 +67,7 @@ def collect(
         "scikit_learn": version("scikit-learn"),
         "backend": backend(),
         "device": device(),
+        "precision": precision,
         "seed": seed,
         "spec_sha256": sha256(spec_text),
         "data_fingerprint": fingerprint,

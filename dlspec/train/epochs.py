@@ -32,10 +32,16 @@ BACKENDS = ("jax", "tensorflow")
 LIMIT = 1 << 30  # bytes of training data above which a fit streams through model.fit
 
 
-def supported(*arrays: Features | None) -> bool:
-    """Whether a fit on these arrays takes the fast path (backend and size)."""
+def supported(model: keras.Model, *arrays: Features | None) -> bool:
+    """Whether a fit of ``model`` on these arrays takes the fast path (backend, XLA and size).
+
+    On JAX the fast path is an XLA program; a model compiled with ``jit_compile=False`` (run
+    without XLA, to debug it) trains through ``model.fit``.
+    """
     size = sum(features.nbytes(a) for a in arrays)
-    return keras.backend.backend() in BACKENDS and size <= LIMIT
+    name = keras.backend.backend()
+    compiled = name != "jax" or model.jit_compile is not False
+    return name in BACKENDS and compiled and size <= LIMIT
 
 
 def _map(function: Callable[[Any], Any], data: Any) -> Any:
@@ -145,14 +151,24 @@ class _Jax(Loop):
 
 
 class _TensorFlow(Loop):
-    """A ``tf.while_loop`` over ``train_step`` in one ``tf.function`` per epoch."""
+    """A ``tf.while_loop`` over ``train_step`` in one ``tf.function`` per epoch.
+
+    XLA compiles it where the model is compiled with it (``model.jit_compile``: Keras's
+    ``"auto"`` chooses it on a GPU, not on a CPU).
+    """
 
     def __init__(self, model: keras.Model, batch_size: int) -> None:
         import tensorflow as tf
 
         super().__init__(model, batch_size)
-        self._train = tf.function(self._train_epoch, reduce_retracing=True, autograph=False)
-        self._test = tf.function(self._test_epoch, reduce_retracing=True, autograph=False)
+        # XLA compiles each shape anyway; without it, one trace serves every fold's size.
+        jit = bool(model.jit_compile)
+        self._train = tf.function(
+            self._train_epoch, reduce_retracing=not jit, autograph=False, jit_compile=jit
+        )
+        self._test = tf.function(
+            self._test_epoch, reduce_retracing=not jit, autograph=False, jit_compile=jit
+        )
 
     def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:  # noqa: D102
         import tensorflow as tf
@@ -160,18 +176,31 @@ class _TensorFlow(Loop):
         return _map(tf.constant, arrays)
 
     def _batched(self, data: tuple[Any, ...], step: Callable[[tuple[Any, ...]], Any]) -> None:
+        """``step`` over the mini-batches of ``data``; the last may be short.
+
+        Where the number of rows is known when tracing (always under XLA, which traces each
+        shape), the full batches loop and the short one follows on its own: XLA's slices keep
+        their size and would shift a short last batch back over rows already seen.
+        """
         import tensorflow as tf
 
         size = self.batch_size
-        rows = tf.shape(keras.tree.flatten(data)[0])[0]
-        steps = (rows + size - 1) // size
+        first = keras.tree.flatten(data)[0]
 
         def body(index: Any) -> tuple[Any]:
             start = index * size
             step(_map(lambda a: a[start : start + size], data))
             return (index + 1,)
 
-        tf.while_loop(lambda index: index < steps, body, (tf.constant(0),))
+        if first.shape[0] is None:  # a shape generalised by reduce_retracing (never under XLA)
+            steps = (tf.shape(first)[0] + size - 1) // size
+            tf.while_loop(lambda index: index < steps, body, (tf.constant(0),))
+            return
+        full, rest = divmod(int(first.shape[0]), size)
+        if full:
+            tf.while_loop(lambda index: index < full, body, (tf.constant(0),))
+        if rest:
+            step(_map(lambda a: a[full * size :], data))
 
     def _train_epoch(self, data: tuple[Any, ...], order: Any) -> None:
         import tensorflow as tf

@@ -24,7 +24,16 @@ from dlspec.diagnostics import Span, SpecError, did_you_mean, has_errors, make
 from dlspec.spec import Spec
 from dlspec.spec.document import SourceMap
 from dlspec.spec.sections import InputSpec
-from dlspec.train import checkpoint, diagnosis, files, memory, resuming, rundir, schemes
+from dlspec.train import (
+    checkpoint,
+    diagnosis,
+    environment,
+    files,
+    memory,
+    resuming,
+    rundir,
+    schemes,
+)
 from dlspec.train import fit as fitting
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import FoldResult, Results
@@ -491,6 +500,9 @@ def _train(
         verdict=diagnosis.judge(spec.task.type, folds),
         class_names=class_names,
         reconstructions=_side_by_side(spec, fitted, x_test),
+        backend=environment.backend(),
+        device=environment.device(),
+        precision=spec.training.precision,
     )
     return results, fitted
 

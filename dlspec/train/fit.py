@@ -55,12 +55,14 @@ class Fitted:
     checkpoint: Checkpoint | None = None  # when cut: the state after the last whole epoch
 
 
-def seed(value: int) -> None:
+def seed(value: int, *, xla: bool = False) -> None:
     """Seed Python, NumPy and the backend, and make the backend's ops deterministic.
 
     With the TensorFlow backend this turns on ``enable_op_determinism`` (TensorFlow is
-    imported only then); PyTorch gets ``use_deterministic_algorithms``; JAX on CPU is
-    deterministic already. On JAX, TensorFlow is not imported at all (``keras.utils.
+    imported only then), unless ``xla`` (``training.jit_compile: true``): Keras refuses XLA
+    while op determinism is on, so such a fit gives up TensorFlow's determinism guarantee
+    (on a CPU its numbers still repeat). PyTorch gets ``use_deterministic_algorithms``; JAX on
+    CPU is deterministic already. On JAX, TensorFlow is not imported at all (``keras.utils.
     set_random_seed`` would import it to seed ``tf.data``, which a JAX run does not use).
     """
     backend = keras.backend.backend()
@@ -70,8 +72,12 @@ def seed(value: int) -> None:
         keras.utils.set_random_seed(value)
     if backend == "tensorflow":
         import tensorflow as tf
+        from tensorflow.python.framework import config  # disable_op_determinism is not public
 
-        tf.config.experimental.enable_op_determinism()
+        if xla:
+            config.disable_op_determinism()
+        else:
+            tf.config.experimental.enable_op_determinism()
         # Each fold's fresh model retraces its functions; TensorFlow warns about that.
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
     elif backend == "torch":
@@ -272,13 +278,13 @@ class Models:
         """The spec's model with its initial weights and a fresh optimizer, compiled."""
         if self.model is None:
             keras.backend.clear_session()
-            seed(spec.seed)
+            seed(spec.seed, xla=spec.training.jit_compile is True)
             self.model = compiler.model(spec, inference, head_units=units)
             compiler.compile(self.model, spec)
             self.model.optimizer.build(self.model.trainable_variables)
             self.initial = [np.array(v.numpy()) for v in self._variables()]
             return self.model
-        seed(spec.seed)
+        seed(spec.seed, xla=spec.training.jit_compile is True)
         for variable, value in zip(self._variables(), self.initial, strict=True):
             variable.assign(value)
         return self.model
@@ -406,7 +412,7 @@ def fit(
     weights = row_weights(chosen, y_train, spec.task.every_step)
     shuffle = spec.training.shuffle and not ordered
     if fused is None:
-        fused = epoch_loop.supported(x_train, y_train, weights)
+        fused = epoch_loop.supported(model, x_train, y_train, weights)
     if fused:
         if snapshots is not None:
             snapshots.every_epoch = False  # a stop comes between epochs: capture it then

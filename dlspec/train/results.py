@@ -73,6 +73,11 @@ class Results:
     verdict: Verdict
     class_names: list[str] | None = None
     run_dir: str | None = None
+    # Where it trained: the Keras backend, the device (environment.device) and the dtype policy;
+    # environment.json keeps them, metrics.json does not.
+    backend: str | None = None
+    device: str | None = None
+    precision: str | None = None
     # An image autoencoder's first test inputs and their reconstructions, for the run's PNG.
     reconstructions: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
@@ -105,6 +110,9 @@ class Results:
             "test": dict(self.test.metrics),
             "verdict": self.verdict.name,
             "verdict_numbers": dict(self.verdict.numbers),
+            "backend": self.backend,
+            "device": self.device,
+            "precision": self.precision,
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -166,7 +166,11 @@ def write_environment(
     """Write ``environment.json``: at the start, and again with the data's fingerprint."""
     text = (directory / SPEC).read_text(encoding="utf-8")
     env = environment.collect(
-        spec_text=text, seed=spec.seed, fingerprint=fingerprint, command=command
+        spec_text=text,
+        seed=spec.seed,
+        precision=spec.training.precision,
+        fingerprint=fingerprint,
+        command=command,
     )
     files.write_text(directory / ENVIRONMENT, json.dumps(env, indent=2) + "\n")
 

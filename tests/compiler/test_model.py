@@ -105,6 +105,46 @@ def test_every_kind_spec_builds_on_tensorflow_with_the_static_shapes_and_counts(
         assert model.count_params() == inference.params.total, name
 
 
+@pytest.mark.parametrize(
+    ("setting", "policy"), [("true", "mixed_bfloat16"), ("float16", "mixed_float16")]
+)
+def test_every_kind_trains_a_step_in_mixed_precision(tmp_path, setting, policy):
+    # The body computes in 16 bits, the head in float32; float16 scales the loss. (JAX trains
+    # attention in float16 on its CPU too: tests/train/test_devices.py.)
+    import keras
+    from test_backends import EVERY_KIND
+
+    from dlspec import compiler
+
+    rng = np.random.default_rng(0)
+    for name, text in EVERY_KIND.items():
+        mixed = f"name: {name}\n{text}\ntraining: {{mixed_precision: {setting}}}\n"
+        spec, _, inference = analysed(write(tmp_path, mixed, name))
+        model = compiler.model(spec, inference)
+        compiler.compile(model, spec)
+        assert keras.config.dtype_policy().name == "float32", "the global policy is put back"
+        body = [model.get_layer(row.name) for row in inference.layers if row.spec is not None]
+        assert {layer.dtype_policy.name for layer in body} == {policy}, name
+        assert model.get_layer("head").compute_dtype == "float32"
+        assert model.output.dtype == "float32"
+        scaled = isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+        assert scaled == (policy == "mixed_float16")
+        x = {
+            key: rng.integers(0, 2, size=(4, *shape)).astype(dtype)
+            for key, (shape, dtype) in inference.inputs.items()
+        }
+        units = inference.layers[-1].output_shape
+        if spec.task.row.outputs == "values":
+            y = rng.random((4, *units)).astype("float32")
+        else:
+            y = rng.integers(0, units[-1] if units[-1] > 1 else 2, size=(4, *units[:-1], 1))
+            y = y if spec.task.type == "binary" else y[..., 0]
+        batch = x if inference.named else next(iter(x.values()))
+        model.run_eagerly = True  # one step: tracing it would take longer than running it
+        loss = model.train_on_batch(batch, y)
+        assert np.isfinite(loss if np.isscalar(loss) else loss[0]), name
+
+
 def test_embedding_takes_its_vocabulary_from_the_data():
     from dlspec import compiler
 

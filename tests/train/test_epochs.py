@@ -96,7 +96,12 @@ SCRIPT = textwrap.dedent(
             epochs=spec.training.epochs, ordered=plan.ordered, **how,
         )
         weights = [v.numpy().tolist() for v in fitted.model.weights]
-        return {"history": fitted.history, "best": fitted.best_epoch, "weights": weights}
+        return {
+            "history": fitted.history,
+            "best": fitted.best_epoch,
+            "weights": weights,
+            "xla": bool(fitted.model.jit_compile),
+        }
 
     kept = fitting.Models()
     found = {
@@ -152,6 +157,17 @@ def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, t
     assert found["other"]["history"]["loss"] != history["loss"]  # that fold did train
     # JAX runs never import TensorFlow (seeding, training and scoring alike)
     assert found["tensorflow"] == (backend == "tensorflow")
+    # jit_compile: auto is XLA on JAX, and not on TensorFlow on a CPU
+    assert found["fused"]["xla"] == (backend == "jax")
+
+
+def test_xla_compiled_epochs_on_tensorflow_give_model_fits_numbers(tmp_path: Path) -> None:
+    # training.jit_compile: true puts TensorFlow's epoch program through XLA, as model.fit's steps
+    xla = IRIS.replace("  batch_size: 16\n", "  batch_size: 16\n  jit_compile: true\n")
+    assert xla != IRIS
+    found = fits(tmp_path, xla, "tensorflow")
+    assert found["fused"]["xla"] and found["plain"]["xla"]
+    same(found["fused"], found["plain"])
 
 
 def test_seeding_without_tensorflow_draws_what_keras_seeding_draws() -> None:

@@ -215,7 +215,10 @@ def test_results_round_trip_through_metrics_json() -> None:
     again = Results.from_json(results.to_json(), {f.name: f.history for f in results.folds})
     assert again.to_json() == results.to_json()
     summary = results.summary_json()
-    assert set(summary) == {"run_dir", "validation", "test", "verdict", "verdict_numbers"}
+    assert set(summary) == {
+        *("run_dir", "validation", "test", "verdict", "verdict_numbers"),
+        *("backend", "device", "precision"),
+    }
     assert summary["verdict_numbers"] == results.verdict.numbers
     assert summary["verdict_numbers"]["baseline_error"] == pytest.approx(0.6)
     assert summary["validation"]["accuracy"]["folds"] == [0.95, 0.97]

@@ -131,8 +131,17 @@ def test_iris_history_has_a_row_per_fold_and_epoch(iris_run: Trained) -> None:
 def test_json_prints_one_object_and_nothing_else(iris_run: Trained) -> None:
     assert iris_run.stdout.count("\n") == 1 and iris_run.stdout.endswith("}\n")
     summary = iris_run.summary
-    assert set(summary) == {"run_dir", "validation", "test", "verdict", "verdict_numbers"}
+    assert set(summary) == {
+        *("run_dir", "validation", "test", "verdict", "verdict_numbers"),
+        *("backend", "device", "precision"),
+    }
     assert set(summary["validation"]["accuracy"]) == {"mean", "std", "folds"}
+    environment = iris_run.json("environment.json")
+    assert [summary[k] for k in ("backend", "device", "precision")] == [
+        environment["backend"],
+        environment["device"],
+        "float32",
+    ]
     assert summary["test"] == iris_run.json("metrics.json")["test"]
     assert summary["verdict"] == iris_run.json("metrics.json")["verdict"]["name"]
     assert "━" not in iris_run.stderr  # no progress bar with --json
