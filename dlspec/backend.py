@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from dlspec.diagnostics import Span, SpecError, make
 
@@ -150,15 +151,29 @@ def use_compilation_cache() -> None:
         jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
 
 
-def start() -> None:
+# TensorFlow's MultiWorkerMirroredStrategy, made by ``start`` before the runtime starts (it
+# must be); ``dlspec.train.distribution`` trains under it.
+strategy: Any = None
+
+
+def start(*, cpus: int = 0, multi_worker: bool = False) -> None:
     """Import Keras and its backend with the backend's native start-up notices silenced.
 
     TensorFlow writes oneDNN and CUDA notices straight to file descriptor 2 before its own
     logging starts, so TF_CPP_MIN_LOG_LEVEL cannot stop them; they would bury the report. When
     the import fails, what was silenced is shown with the error.
+
+    Args:
+        cpus: Split the CPU into this many logical devices when above 1 (mirrored training on
+            named CPUs): TensorFlow's logical devices, or JAX's host platform devices.
+        multi_worker: Make TensorFlow's ``MultiWorkerMirroredStrategy`` (configured by
+            ``TF_CONFIG``), which must exist before the runtime starts.
     """
     if "keras" in sys.modules:
         return
+    if cpus > 1 and os.environ.get("KERAS_BACKEND") == "jax":
+        flag = f"--xla_force_host_platform_device_count={cpus}"
+        os.environ["XLA_FLAGS"] = " ".join(filter(None, [os.environ.get("XLA_FLAGS"), flag]))
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as capture:
@@ -168,6 +183,8 @@ def start() -> None:
 
             if keras.backend.backend() == "jax":
                 use_compilation_cache()
+            if keras.backend.backend() == "tensorflow":
+                _prepare_tensorflow(cpus, multi_worker)
             keras.ops.zeros((1,))  # the first operation starts the device runtime, which logs
         except BaseException:
             os.dup2(saved, 2)
@@ -177,3 +194,15 @@ def start() -> None:
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+
+
+def _prepare_tensorflow(cpus: int, multi_worker: bool) -> None:
+    global strategy
+    import tensorflow as tf
+
+    if cpus > 1:
+        (cpu, *_) = tf.config.list_physical_devices("CPU")
+        logical = [tf.config.LogicalDeviceConfiguration() for _ in range(cpus)]
+        tf.config.set_logical_device_configuration(cpu, logical)
+    if multi_worker:
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()

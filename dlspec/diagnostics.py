@@ -172,6 +172,10 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS417": ("single-class", "a classification target whose examples all have one class"),
     "DLS418": ("unknown-class", "a class in training.class_weight that the data does not have"),
     "DLS419": ("device-unavailable", "a GPU asked for (--device gpu) that the backend cannot see"),
+    "DLS420": (
+        "distribution-unavailable",
+        "a training.distribution this backend or environment cannot run",
+    ),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -78,10 +78,14 @@ def usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def use_backend(name: str | None, *, start: bool = True, device: str = "auto") -> None:
+def use_backend(
+    name: str | None, *, start: bool = True, device: str = "auto", distribution: Any = None
+) -> None:
     """Choose the Keras backend and device and (with ``start``) import it; exit 2 on a bad choice.
 
     A device other than ``auto`` is checked once the backend has started (``backend.require``).
+    ``distribution`` (a spec's ``training.distribution``) says what must be made before the
+    backend's runtime starts: logical CPU devices, a multi-worker strategy.
     """
     from dlspec import backend
 
@@ -89,7 +93,9 @@ def use_backend(name: str | None, *, start: bool = True, device: str = "auto") -
         backend.select(name)
         backend.place(device)
         if start:
-            backend.start()
+            cpus = getattr(distribution, "cpus", 0)
+            multi_worker = getattr(distribution, "type", None) == "multi_worker"
+            backend.start(cpus=cpus, multi_worker=multi_worker)
             backend.require(device)
     except SpecError as error:
         raise fail(error.diagnostics, 2) from None

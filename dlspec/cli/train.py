@@ -70,25 +70,31 @@ def train(
     from contextlib import nullcontext, redirect_stdout
 
     from dlspec import check
-    from dlspec.train import memory, rundir
+    from dlspec.train import distribution, memory, rundir
 
     resumed = _resumable(spec_file, resume, overrides, output, backend)
-    # A GPU that is not there is refused before a run folder is made.
     place = resumed.backend if resumed else backend
-    use_backend(place, start=device is Device.gpu, device=device.value)
+    use_backend(place, start=False)
     try:
         if resumed is not None:
             spec_file = resumed.directory / rundir.SPEC
         assert spec_file is not None
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
         memory.check(spec, inference, source_map)  # before a folder or a model is made
-        # So is an output that cannot be written: the run's folder comes first.
+        distribution.check(spec, source_map)
+    except SpecError as error:
+        raise fail(error.diagnostics) from None
+    # A GPU that is not there is refused before a run folder is made.
+    distributed = spec.training.distribution
+    if device is Device.gpu:
+        use_backend(place, device=device.value, distribution=distributed)
+    try:  # so is an output that cannot be written: the run's folder comes first
         directory = resumed.directory if resumed else rundir.start(output, spec, spec_file)
     except SpecError as error:
         raise fail(error.diagnostics) from None
     request = Stop()
     with _stopping(request):
-        use_backend(place, device=device.value)
+        use_backend(place, device=device.value, distribution=distributed)
         from dlspec import train as training
         from dlspec.report import results as report
         from dlspec.report.progress import TrainingProgress

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from dlspec.base import LARGEST_SIZE, PositiveInt, SpecModel, bare_name
@@ -272,6 +273,86 @@ class ReduceLROnPlateauSpec(SpecModel):
     min_lr: float = Field(default=0.0, ge=0, description="Lower bound on the rate.")
 
 
+def _device_name(value: str) -> str:
+    if not re.fullmatch(r"(/(device:)?)?(cpu|gpu):[0-9]{1,3}", value, flags=re.IGNORECASE):
+        raise PydanticCustomError(
+            "device_name", "a device is written /cpu:N or /gpu:N, got '{value}'", {"value": value}
+        )
+    return value
+
+
+# A local device as TensorFlow names it: /cpu:0, /gpu:1, GPU:0.
+DeviceName = Annotated[str, AfterValidator(_device_name)]
+
+
+def device_key(name: str) -> str:
+    """``/device:GPU:1`` -> ``gpu:1``."""
+    kind, number = name.rsplit(":", 1)
+    return f"{kind.rsplit('/', 1)[-1].lower()}:{number}"
+
+
+class MirroredSpec(SpecModel):
+    """Data-parallel training on this machine's devices: every device holds the model.
+
+    ``tf.distribute.MirroredStrategy`` on TensorFlow, ``keras.distribution.DataParallel`` on
+    JAX. Each step's batch is ``batch_size`` rows per device, split between them.
+
+    ```yaml
+    distribution: mirrored                                # every GPU, else the CPU
+    distribution: {type: mirrored, devices: [/gpu:0, /gpu:1]}
+    ```
+    """
+
+    type: Literal["mirrored"] = Field(description="Distribution.")
+    devices: list[DeviceName] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The devices to train on (default: every GPU, else the CPU); CPUs named "
+        "beyond the first are logical devices the CPU is split into.",
+    )
+
+    @field_validator("devices")
+    @classmethod
+    def _one_kind_each_once(cls, value: list[str] | None) -> list[str] | None:
+        names = [device_key(name) for name in value or []]
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:
+            raise PydanticCustomError("devices", "device '{name}' is listed twice", {"name": twice})
+        if len({name.split(":")[0] for name in names}) > 1:
+            raise PydanticCustomError(
+                "devices", "mirrored training runs on CPUs or on GPUs, not on both at once"
+            )
+        return value
+
+    @property
+    def cpus(self) -> int:
+        """How many CPU devices the list names (the CPU is split into that many)."""
+        return sum("cpu" in name.lower() for name in self.devices or [])
+
+
+class MultiWorkerSpec(SpecModel):
+    """Data-parallel training across machines, each running the same ``dlspec train``.
+
+    ``tf.distribute.MultiWorkerMirroredStrategy`` (TensorFlow backend), configured by the
+    ``TF_CONFIG`` environment variable of each worker; the chief (worker 0) writes the run.
+
+    ```yaml
+    distribution: multi_worker
+    ```
+    """
+
+    cpus: ClassVar[int] = 0
+
+    type: Literal["multi_worker"] = Field(description="Distribution.")
+
+
+DistributionSpec = Annotated[
+    Annotated[MirroredSpec | MultiWorkerSpec, Field(discriminator="type")],
+    BeforeValidator(bare_name),
+]
+
+
 class TrainingSpec(SpecModel):
     """How to fit: epochs, mini-batches, callbacks.
 
@@ -308,6 +389,12 @@ class TrainingSpec(SpecModel):
         default="auto",
         description="Compile training with XLA: 'auto' lets the backend choose (always on JAX, "
         "on GPUs on TensorFlow), true forces it, false runs without it.",
+    )
+
+    distribution: DistributionSpec | None = Field(
+        default=None,
+        description="Train data-parallel: 'mirrored' (this machine's GPUs, or the devices "
+        "listed) or 'multi_worker' (machines named by TF_CONFIG). batch_size is per device.",
     )
 
     @property

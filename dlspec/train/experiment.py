@@ -27,6 +27,7 @@ from dlspec.spec.sections import InputSpec
 from dlspec.train import (
     checkpoint,
     diagnosis,
+    distribution,
     environment,
     files,
     memory,
@@ -276,6 +277,7 @@ def run(
 ) -> Results:
     """See ``dlspec.train.run``."""
     memory.check(spec, inference, source_map)
+    distribution.check(spec, source_map)
     if resume is not None:
         directory = resume.directory
         saved = _checkpoint(resume)  # a damaged checkpoint is refused before the run changes
@@ -286,17 +288,19 @@ def run(
     try:
         if resume is None:
             rundir.write_environment(directory, spec, None, command)
-        results, fitted = _train(
-            spec,
-            spec_file,
-            inference,
-            source_map,
-            directory,
-            command,
-            progress,
-            request or Stop(),
-            (resume, saved) if resume is not None else None,
-        )
+        with distribution.scope(spec) as replicas:
+            results, fitted = _train(
+                spec,
+                spec_file,
+                inference,
+                source_map,
+                directory,
+                command,
+                progress,
+                request or Stop(),
+                (resume, saved) if resume is not None else None,
+                replicas,
+            )
         results.run_dir = str(directory)
         rundir.write(
             directory, results=results, model=fitted.model, preprocessor=fitted.preprocessor
@@ -378,11 +382,13 @@ def _train(
     progress: fitting.Progress | None,
     request: Stop,
     resume: tuple[resuming.Resume, Checkpoint | None] | None = None,
+    replicas: int = 1,
 ) -> tuple[Results, fitting.Fitted]:
     """Load, fit every split and the final model, score the test set; history as it goes.
 
     With ``resume``, the folds the run finished are taken as they were, and the fit it
-    stopped in goes on from its checkpoint.
+    stopped in goes on from its checkpoint. ``replicas``: the devices of the distribution it
+    runs under (``distribution.scope``).
     """
     dataset = sources.load(spec, spec_file, source_map=source_map)
     if resume is None:
@@ -396,7 +402,7 @@ def _train(
     folds: list[FoldResult] = list(resume[0].folds) if resume is not None else []
     start, saved = (resume[0].fit, resume[1]) if resume is not None else (0, None)
     fitted = None
-    models = fitting.Models()  # one model, reset for each fit
+    models = fitting.Models(replicas)  # one model, reset for each fit
     for index, split in enumerate(plan.folds):
         label = f"fold {index + 1}/{len(plan.folds)}" if plan.refit else "holdout"
         if index < start:

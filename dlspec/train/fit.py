@@ -25,7 +25,7 @@ from dlspec.data.features import Features
 from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec.tasks import CLASSIFICATION, head_width
-from dlspec.train import checkpoint, diagnosis, scoring
+from dlspec.train import checkpoint, diagnosis, distribution, scoring
 from dlspec.train import epochs as epoch_loop
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores
@@ -265,7 +265,10 @@ class Models:
     new model pays again. A fit's model is therefore valid until the next fit starts.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, replicas: int = 1) -> None:
+        # The devices of the distribution the run trains under (dlspec.train.distribution):
+        # above 1, each step's global batch is batch_size rows per device.
+        self.replicas = replicas
         self.model: keras.Model | None = None
         self.initial: list[np.ndarray] = []
         self.loops: dict[int, epoch_loop.Loop] = {}
@@ -277,7 +280,8 @@ class Models:
     def fresh(self, spec: Spec, inference: Inference, units: int | None) -> keras.Model:
         """The spec's model with its initial weights and a fresh optimizer, compiled."""
         if self.model is None:
-            keras.backend.clear_session()
+            if spec.training.distribution is None:  # distribution.scope cleared it before
+                keras.backend.clear_session()  # entering its strategy, which this would drop
             seed(spec.seed, xla=spec.training.jit_compile is True)
             self.model = compiler.model(spec, inference, head_units=units)
             compiler.compile(self.model, spec)
@@ -407,12 +411,13 @@ def fit(
         if resume is not None:
             progress.epoch(resume.epoch, {})
     first = resume.epoch if resume is not None else 0
-    batch_size = spec.training.batch_size
+    distributed = spec.training.distribution is not None
+    batch_size = spec.training.batch_size * models.replicas  # a global batch: rows per device
     chosen = class_weights(spec, y[train], dataset.class_names)
     weights = row_weights(chosen, y_train, spec.task.every_step)
     shuffle = spec.training.shuffle and not ordered
     if fused is None:
-        fused = epoch_loop.supported(model, x_train, y_train, weights)
+        fused = not distributed and epoch_loop.supported(model, x_train, y_train, weights)
     if fused:
         if snapshots is not None:
             snapshots.every_epoch = False  # a stop comes between epochs: capture it then
@@ -432,8 +437,15 @@ def fit(
         if cut and snapshots is not None:
             snapshots.take()
     else:
-        history = model.fit(
-            batches(
+        if distributed and keras.backend.backend() == "tensorflow":  # a tf.distribute strategy
+            count = features.count(x_train)
+            orders = [
+                rows(count, seed=spec.seed, epoch=epoch, shuffle=shuffle)
+                for epoch in range(first, epochs)
+            ]
+            data = distribution.dataset(x_train, y_train, weights, orders, batch_size)
+        else:
+            data = batches(
                 x_train,
                 y_train,
                 weights,
@@ -441,7 +453,9 @@ def fit(
                 seed=spec.seed,
                 epochs=range(first, epochs),
                 shuffle=shuffle,
-            ),
+            )
+        history = model.fit(
+            data,
             steps_per_epoch=math.ceil(features.count(x_train) / batch_size),
             validation_data=validation_data,
             validation_batch_size=batch_size,
@@ -538,9 +552,14 @@ def loss(model: keras.Model, y: np.ndarray, predicted: np.ndarray) -> float:
     """The model's loss on these predictions, weight penalties included.
 
     Equal to what ``evaluate`` reports, without tracing another function for each fold's model.
+    Under a tf.distribute strategy a Keras loss divides itself by the replicas, to be summed
+    over them; one call here sees every row, so it is scaled back as ``evaluate`` does.
     """
+    from keras.src.losses.loss import unscale_loss_for_distribution
+
     function = keras.losses.get(model.loss) if isinstance(model.loss, str) else model.loss
-    return float(function(y, predicted)) + sum(float(p) for p in model.losses)
+    value = unscale_loss_for_distribution(function(y, predicted))
+    return float(value) + sum(float(p) for p in model.losses)
 
 
 def evaluate(model: keras.Model, spec: Spec, x: Features, y: np.ndarray) -> dict[str, float]:
