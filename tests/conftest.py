@@ -83,15 +83,18 @@ class Shell:
         (done,) = self.together([*args], timeout=timeout)
         return done
 
-    def start(self, *args: str | Path) -> subprocess.Popen[str]:
-        """Start ``dlspec ARGS`` in a new process and return at once (to signal it, say)."""
+    def start(self, *args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        """Start ``dlspec ARGS`` in a new process and return at once (to signal it, say).
+
+        ``env``: variables to set in that process besides the test's own.
+        """
         return subprocess.Popen(
             [*_command(), *(str(a) for a in args)],
             cwd=self.cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **(env or {})},
         )
 
     def together(self, *commands: list[str | Path], timeout: float = 600) -> list[Done]:

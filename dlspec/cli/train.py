@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -30,6 +32,10 @@ from dlspec.diagnostics import SpecError
 from dlspec.train.stopping import Interrupted, Stop
 
 if TYPE_CHECKING:
+    from dlspec.check import Inference
+    from dlspec.spec import Spec
+    from dlspec.spec.document import SourceMap
+    from dlspec.train.results import Results
     from dlspec.train.resuming import Resume
 
 
@@ -66,9 +72,6 @@ def train(
     trained, 1 the spec, its data, the output or training failed, 2 usage error (or --device
     gpu where there is none), 130 or 143 stopped by SIGINT or SIGTERM.
     """
-    import sys
-    from contextlib import nullcontext, redirect_stdout
-
     from dlspec import check
     from dlspec.train import distribution, memory, rundir
 
@@ -88,22 +91,69 @@ def train(
     distributed = spec.training.distribution
     if device is Device.gpu:
         use_backend(place, device=device.value, distribution=distributed)
+    # A multi-worker run's workers other than the chief train in a folder of their own, removed
+    # at the end: the chief writes the run.
+    worker = not distribution.chief(spec)
+    if worker:
+        output = Path(tempfile.mkdtemp(prefix="dlspec-worker-"))
     try:  # so is an output that cannot be written: the run's folder comes first
         directory = resumed.directory if resumed else rundir.start(output, spec, spec_file)
     except SpecError as error:
         raise fail(error.diagnostics) from None
+    try:
+        results = _fitted(
+            spec,
+            spec_file,
+            inference,
+            source_map,
+            directory,
+            resumed,
+            use=lambda: use_backend(place, device=device.value, distribution=distributed),
+            bare=quiet or as_json,
+        )
+    finally:
+        if worker:
+            shutil.rmtree(output, ignore_errors=True)
+    if worker:
+        results.run_dir = None
+        err.print("a multi-worker run's worker: the chief writes the run", highlight=False)
+    if as_json:
+        out.out(json.dumps(results.summary_json()), highlight=False)
+    else:
+        from dlspec.report import results as report
+
+        out.print(report.render(results), soft_wrap=False)
+
+
+def _fitted(
+    spec: Spec,
+    spec_file: Path,
+    inference: Inference,
+    source_map: SourceMap,
+    directory: Path,
+    resumed: Resume | None,
+    *,
+    use: Callable[[], None],
+    bare: bool,
+) -> Results:
+    """Start the backend (``use``) and train into ``directory``, stopping on SIGINT or SIGTERM.
+
+    ``bare``: no progress bar.
+    """
+    import sys
+    from contextlib import nullcontext, redirect_stdout
+
     request = Stop()
     with _stopping(request):
-        use_backend(place, device=device.value, distribution=distributed)
+        use()
         from dlspec import train as training
-        from dlspec.report import results as report
         from dlspec.report.progress import TrainingProgress
 
-        bar = nullcontext() if quiet or as_json else TrainingProgress(err)
+        bar = nullcontext() if bare else TrainingProgress(err)
         # Whatever a library prints goes to stderr: stdout carries only the report or the JSON.
         with bar as progress, redirect_stdout(sys.stderr):
             try:
-                results = training.run(
+                return training.run(
                     spec,
                     spec_file,
                     inference,
@@ -123,10 +173,6 @@ def train(
                     f"To go on from there: dlspec train --resume {stopped.directory}"
                 )
                 raise typer.Exit(stopped.exit_code) from None
-    if as_json:
-        out.out(json.dumps(results.summary_json()), highlight=False)
-    else:
-        out.print(report.render(results), soft_wrap=False)
 
 
 def _resumable(

@@ -6,9 +6,10 @@ TensorFlow and ``keras.distribution.DataParallel`` on JAX; ``multi_worker`` unde
 starts. Every device holds the whole model; each step's global batch is ``batch_size`` rows per
 device, and the engine splits it between the devices and averages their gradients.
 
-A fit under a distribution goes through ``model.fit`` (the compiled epochs of
-``dlspec.train.epochs`` run on one device): on TensorFlow from a ``tf.data`` pipeline that
-gathers the batches ``fit.rows`` orders, on JAX from the same batches as NumPy arrays.
+On TensorFlow a fit runs Keras's ``train_step`` under ``strategy.run`` for each global batch
+of a ``tf.data`` pipeline in the order ``fit.rows`` draws (``dlspec.train.epochs``; Keras 3's
+``model.fit`` fails under a multi-worker strategy, keras-team/keras#20585); on JAX it goes
+through ``model.fit`` on the same batches as NumPy arrays, which ``DataParallel`` shards.
 
 Light at import (``check`` runs before Keras starts); the rest imports Keras where it runs.
 """
@@ -57,13 +58,28 @@ def check(spec: Spec, source_map: SourceMap | None = None) -> None:
         hint = "train with --backend tensorflow, or use 'mirrored' for this machine's devices"
     elif chosen.type == "multi_worker" and not _tf_config():
         problem = "multi_worker training needs TF_CONFIG, which names every worker"
-        hint = (
-            "set TF_CONFIG in each worker's environment, e.g. "
-            '{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
-            '"task": {"type": "worker", "index": 0}}'
-        )
+        hint = EXAMPLE
+    elif chosen.type == "multi_worker" and not _task_named(_tf_config()):
+        problem = "TF_CONFIG names no task of its cluster for this process"
+        hint = EXAMPLE
     if problem is not None:
         raise SpecError([make("DLS420", problem, span, hint)])
+
+
+EXAMPLE = (
+    "set TF_CONFIG in each worker's environment, with its own index, e.g. "
+    '{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+    '"task": {"type": "worker", "index": 0}}'
+)
+
+
+def _task_named(config: dict[str, Any]) -> bool:
+    """Whether TF_CONFIG's task is one of its cluster's: a type it lists, an index within it."""
+    task, cluster = config.get("task"), config.get("cluster")
+    if not isinstance(task, dict) or not isinstance(cluster, dict):
+        return False
+    members, index = cluster.get(task.get("type")), task.get("index")
+    return isinstance(members, list) and isinstance(index, int) and 0 <= index < len(members)
 
 
 def _tf_config() -> dict[str, Any]:
@@ -74,12 +90,19 @@ def _tf_config() -> dict[str, Any]:
     return found if isinstance(found, dict) and found.get("cluster") else {}
 
 
-def chief() -> bool:
-    """Whether this process writes the run: always, except a multi-worker run's other workers."""
-    task = _tf_config().get("task", {})
-    return task.get("type", "worker") in ("worker", "chief") and (
-        task.get("type") == "chief" or int(task.get("index", 0)) == 0
-    )
+def chief(spec: Spec) -> bool:
+    """Whether this process writes the run: always, except a multi-worker run's other workers.
+
+    The chief is TF_CONFIG's task of type ``chief``, else worker 0.
+    """
+    chosen = spec.training.distribution
+    if chosen is None or chosen.type != "multi_worker":
+        return True
+    config = _tf_config()
+    task = config.get("task", {})
+    if "chief" in config.get("cluster", {}):
+        return bool(task.get("type") == "chief")
+    return bool(task.get("type", "worker") == "worker" and int(task.get("index", 0)) == 0)
 
 
 @contextmanager
@@ -118,25 +141,20 @@ def scope(spec: Spec) -> Iterator[int]:
         yield len(devices)
 
 
-def dataset(
-    x: Features, y: np.ndarray, weights: np.ndarray | None, orders: list[np.ndarray], size: int
-) -> Any:
-    """A ``tf.data`` pipeline of the mini-batches of every epoch, in ``orders`` (one per epoch).
+def dataset(data: tuple[Features, ...], order: np.ndarray | None, size: int) -> Any:
+    """A strategy's ``tf.data`` pipeline of the mini-batches of ``data`` in row order ``order``.
 
-    Keras hands each global batch to the strategy, which splits it between the replicas (and,
-    across workers, shards the batches). Batches never cross an epoch's end.
+    ``data`` is (x, y[, weights]); None keeps the rows' order. The strategy splits each global
+    batch of ``size`` rows between its replicas (across workers, it shards the batches).
     """
     import keras
     import tensorflow as tf
 
-    arrays = (x, y) if weights is None else (x, y, weights)
-    table = tf.constant(np.stack(orders).astype("int64"))
+    rows = keras.tree.flatten(data)[0].shape[0]
+    chosen = np.arange(rows) if order is None else order
 
-    def epoch(order: Any) -> Any:
-        return tf.data.Dataset.from_tensor_slices(order).batch(size)
+    def gather(indexes: Any) -> Any:
+        return keras.tree.map_structure(lambda a: tf.gather(a, indexes), data)
 
-    def gather(chosen: Any) -> Any:
-        return keras.tree.map_structure(lambda a: tf.gather(a, chosen), arrays)
-
-    batches = tf.data.Dataset.from_tensor_slices(table).flat_map(epoch).map(gather)
-    return batches.prefetch(tf.data.AUTOTUNE)
+    batches = tf.data.Dataset.from_tensor_slices(chosen.astype("int64")).batch(size).map(gather)
+    return tf.distribute.get_strategy().experimental_distribute_dataset(batches)

@@ -18,6 +18,7 @@ divergence check, snapshots and progress all act at the end of an epoch, and a s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import keras
@@ -26,6 +27,7 @@ import numpy as np
 from dlspec import backend
 from dlspec.data import features
 from dlspec.data.features import Features
+from dlspec.train import distribution
 from dlspec.train.stopping import Stop
 
 BACKENDS = ("jax", "tensorflow")
@@ -35,13 +37,25 @@ LIMIT = 1 << 30  # bytes of training data above which a fit streams through mode
 def supported(model: keras.Model, *arrays: Features | None) -> bool:
     """Whether a fit of ``model`` on these arrays takes the fast path (backend, XLA and size).
 
-    On JAX the fast path is an XLA program; a model compiled with ``jit_compile=False`` (run
-    without XLA, to debug it) trains through ``model.fit``.
+    On JAX the fast path is an XLA program on one device: a model compiled with
+    ``jit_compile=False`` (run without XLA, to debug it) or under a ``keras.distribution``
+    trains through ``model.fit``. Under a tf.distribute strategy, TensorFlow always takes it
+    (``_Distributed``).
     """
-    size = sum(features.nbytes(a) for a in arrays)
     name = keras.backend.backend()
-    compiled = name != "jax" or model.jit_compile is not False
-    return name in BACKENDS and compiled and size <= LIMIT
+    if name == "tensorflow" and _strategy() is not None:
+        return True
+    size = sum(features.nbytes(a) for a in arrays)
+    if name == "jax" and (model.jit_compile is False or keras.distribution.distribution()):
+        return False
+    return name in BACKENDS and size <= LIMIT
+
+
+def _strategy() -> Any:
+    """The tf.distribute strategy in scope, or None."""
+    import tensorflow as tf
+
+    return tf.distribute.get_strategy() if tf.distribute.has_strategy() else None
 
 
 def _map(function: Callable[[Any], Any], data: Any) -> Any:
@@ -218,10 +232,42 @@ class _TensorFlow(Loop):
         self._test(data)
 
 
+class _Distributed(Loop):
+    """Keras's ``train_step`` under a tf.distribute strategy, one ``strategy.run`` a batch.
+
+    What ``model.fit`` does under a strategy, without its reductions of the step's logs, which
+    fail under a multi-worker strategy in Keras 3 (keras-team/keras#20585): the metrics are
+    read from the model after each epoch, where the strategy sums them over the replicas. Each
+    global batch comes from ``distribution.dataset`` in the epoch's row order; the strategy
+    splits it between the replicas (and shards it across workers).
+    """
+
+    def __init__(self, model: keras.Model, batch_size: int) -> None:
+        import tensorflow as tf
+
+        super().__init__(model, batch_size)
+        strategy = _strategy()
+        self._train = tf.function(lambda batch: strategy.run(model.train_step, args=(batch,)))
+        self._test = tf.function(lambda batch: strategy.run(model.test_step, args=(batch,)))
+
+    def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:  # noqa: D102
+        return arrays
+
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
+        for batch in distribution.dataset(data, order, self.batch_size):
+            self._train(batch)
+
+    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
+        for batch in distribution.dataset(data, None, self.batch_size):
+            self._test(batch)
+
+
 def compiled(model: keras.Model, batch_size: int) -> Loop:
     """The epoch programs of ``model``, traced on first use and reused while it is kept."""
     if keras.backend.backend() == "jax":
         return _Jax(model, batch_size)
+    if _strategy() is not None:
+        return _Distributed(model, batch_size)
     return _TensorFlow(model, batch_size)
 
 
@@ -264,8 +310,10 @@ def fit(
     """
     loop = loop if loop is not None else compiled(model, batch_size)
     first = _map(lambda a: a[:batch_size], train)
-    model._symbolic_build(data_batch=first)  # noqa: SLF001 - builds loss, metrics and optimizer as fit does
-    model.optimizer.build(model.trainable_variables)
+    strategy = _strategy() if keras.backend.backend() == "tensorflow" else None
+    with strategy.scope() if strategy is not None else nullcontext():
+        model._symbolic_build(data_batch=first)  # noqa: SLF001 - builds loss, metrics and optimizer as fit does
+        model.optimizer.build(model.trainable_variables)
     placed = loop.place(train)
     checked = loop.place(validation) if validation is not None else None
     history = keras.callbacks.History()

@@ -25,7 +25,7 @@ from dlspec.data.features import Features
 from dlspec.data.preprocessing import Preprocessor
 from dlspec.spec import Spec
 from dlspec.spec.tasks import CLASSIFICATION, head_width
-from dlspec.train import checkpoint, diagnosis, distribution, scoring
+from dlspec.train import checkpoint, diagnosis, scoring
 from dlspec.train import epochs as epoch_loop
 from dlspec.train.checkpoint import Checkpoint
 from dlspec.train.results import Scores
@@ -411,13 +411,12 @@ def fit(
         if resume is not None:
             progress.epoch(resume.epoch, {})
     first = resume.epoch if resume is not None else 0
-    distributed = spec.training.distribution is not None
     batch_size = spec.training.batch_size * models.replicas  # a global batch: rows per device
     chosen = class_weights(spec, y[train], dataset.class_names)
     weights = row_weights(chosen, y_train, spec.task.every_step)
     shuffle = spec.training.shuffle and not ordered
     if fused is None:
-        fused = not distributed and epoch_loop.supported(model, x_train, y_train, weights)
+        fused = epoch_loop.supported(model, x_train, y_train, weights)
     if fused:
         if snapshots is not None:
             snapshots.every_epoch = False  # a stop comes between epochs: capture it then
@@ -437,23 +436,15 @@ def fit(
         if cut and snapshots is not None:
             snapshots.take()
     else:
-        if distributed and keras.backend.backend() == "tensorflow":  # a tf.distribute strategy
-            count = features.count(x_train)
-            orders = [
-                rows(count, seed=spec.seed, epoch=epoch, shuffle=shuffle)
-                for epoch in range(first, epochs)
-            ]
-            data = distribution.dataset(x_train, y_train, weights, orders, batch_size)
-        else:
-            data = batches(
-                x_train,
-                y_train,
-                weights,
-                batch_size=batch_size,
-                seed=spec.seed,
-                epochs=range(first, epochs),
-                shuffle=shuffle,
-            )
+        data = batches(
+            x_train,
+            y_train,
+            weights,
+            batch_size=batch_size,
+            seed=spec.seed,
+            epochs=range(first, epochs),
+            shuffle=shuffle,
+        )
         history = model.fit(
             data,
             steps_per_epoch=math.ceil(features.count(x_train) / batch_size),
