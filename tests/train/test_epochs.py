@@ -5,7 +5,7 @@ is fitted through ``model.fit`` and through the compiled epochs, and again with 
 model (``fit.Models``) after it trained another fold: every history value and every weight must
 agree. The specs carry every state a fit has across epochs: dropout, a weight penalty, balanced
 class weights, early stopping with its best weights, a learning rate lowered on plateaus, a
-short last batch, and an ordered (time-series) LSTM.
+short last batch, an ordered (time-series) LSTM and a convolution.
 """
 
 from __future__ import annotations
@@ -72,6 +72,24 @@ training: {epochs: 5, batch_size: 16, class_weight: balanced}
 validation: {type: kfold, folds: 2, test_size: 0.2}
 """
 
+# A convolution: on a CPU, JAX's compiled epochs take one step a mini-batch instead of a scan.
+CNN = """\
+name: cnn
+seed: 4
+data: {source: "sklearn:digits", scale: minmax}
+task: multiclass
+model:
+  layers:
+    - reshape: [8, 8, 1]
+    - conv2d: {filters: 4, kernel_size: 3, activation: relu}
+    - max_pooling2d: 2
+    - flatten
+    - dropout: 0.2
+optimizer: adam
+training: {epochs: 3, batch_size: 128}
+validation: {type: kfold, folds: 2, test_size: 0.2}
+"""
+
 SCRIPT = textwrap.dedent(
     """
     import json, sys
@@ -96,7 +114,9 @@ SCRIPT = textwrap.dedent(
             epochs=spec.training.epochs, ordered=plan.ordered, **how,
         )
         weights = [v.numpy().tolist() for v in fitted.model.weights]
+        loop = fitting.epoch_loop.compiled(fitted.model, 1) if sys.argv[2] == "jax" else None
         return {
+            "stepwise": bool(loop and loop.stepwise),
             "history": fitted.history,
             "best": fitted.best_epoch,
             "weights": weights,
@@ -143,7 +163,9 @@ def same(ours: dict, theirs: dict) -> None:
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-@pytest.mark.parametrize("text", [IRIS, SINE, TWO_INPUTS], ids=["iris", "sine", "two-inputs"])
+@pytest.mark.parametrize(
+    "text", [IRIS, SINE, TWO_INPUTS, CNN], ids=["iris", "sine", "two-inputs", "cnn"]
+)
 def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, text: str) -> None:
     found = fits(tmp_path, text, backend)
     plain = found["plain"]
@@ -157,6 +179,8 @@ def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, t
     assert found["other"]["history"]["loss"] != history["loss"]  # that fold did train
     # JAX runs never import TensorFlow (seeding, training and scoring alike)
     assert found["tensorflow"] == (backend == "tensorflow")
+    # On a CPU, JAX's epochs of a model with a convolution are one compiled call a mini-batch
+    assert found["fused"]["stepwise"] == (backend == "jax" and text is CNN)
     # jit_compile: auto is XLA on JAX, and not on TensorFlow on a CPU
     assert found["fused"]["xla"] == (backend == "jax")
 
