@@ -152,6 +152,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DLS331": ("bad-merge", "inputs that do not fit together, or too few or many for the kind"),
     "DLS332": ("unused-output", "a layer or named input whose output nothing takes"),
     "DLS333": ("input-forms", "model.input and model.inputs both given"),
+    "DLS334": ("bad-search", "a search space that a trial of the sweep could not train with"),
     # DLS4xx: data and training
     "DLS401": ("data-load", "the data source could not be loaded"),
     "DLS402": ("dataset-download", "a keras: dataset is not cached and cannot be downloaded"),

@@ -247,6 +247,14 @@ def test_set_creates_missing_sections(tmp_path: Path) -> None:
     assert source_map.locate(("training",)).file == "--set"
 
 
+def test_set_into_a_missing_choice_section_starts_from_its_default(tmp_path: Path) -> None:
+    # No optimizer written: the default (adam) takes the learning rate, as 'optimizer: adam'
+    path = write(tmp_path, "a.yaml", MINIMAL)
+    assert "optimizer" not in MINIMAL
+    parsed, _ = spec.load(path, ["optimizer.learning_rate=0.3"])
+    assert parsed.optimizer.type == "adam" and parsed.optimizer.learning_rate == 0.3
+
+
 IMAGES = """\
 task: {{type: multiclass, classes: 3}}
 model:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dlspec import spec as spec_module
 from dlspec.base import Params, Shape, format_shape, shapes_differ
-from dlspec.check import rules, shapes, suppress, tasks
+from dlspec.check import rules, search, shapes, suppress, tasks
 from dlspec.check.shapes import LayerInfo
 from dlspec.diagnostics import Diagnostic, SpecError, has_errors, make, sort
 from dlspec.sources import DataInfo, describe
@@ -200,6 +200,7 @@ def run(spec: Spec, source_map: SourceMap) -> Inference:
             if head is not None:
                 rows.append(replace(head, inputs=(taken,)))
     diagnostics += rules.apply(rules.Context(spec, data, source_map, rows))
+    diagnostics += search.check(spec, source_map, diagnostics, lambda s, m: run(s, m).diagnostics)
     return Inference(inputs, rows, data, sort(diagnostics), taken, named)
 
 

@@ -5,6 +5,7 @@ document.read -> resolve (extends, overrides) -> parse (pydantic) -> Spec + Sour
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -25,7 +26,7 @@ from dlspec.spec.document import SourceMap
 from dlspec.spec.errors import dotted_path, to_diagnostics
 from dlspec.spec.root import Spec
 
-__all__ = ["load", "parse", "resolve"]
+__all__ = ["load", "override", "parse", "resolve"]
 
 
 OUTSIDE_HINT = "keep data and base specs in the spec's folder or below it"
@@ -239,7 +240,7 @@ def _apply_override(doc: document.Document, text: str) -> None:
             if key in node:
                 _reachable(node, key, following, tuple(path[: depth + 1]))
             else:  # a section the file leaves out: the override creates it
-                node[key] = {}
+                node[key] = _default_choice(tuple(path[: depth + 1]))
                 doc.spans[tuple(path[: depth + 1])] = path_span
                 doc.key_spans[tuple(path[: depth + 1])] = path_span
             node = node[key]
@@ -272,6 +273,18 @@ def _apply_override(doc: document.Document, text: str) -> None:
     doc.key_spans[target] = path_span
     for sub, span in value_doc.spans.items():
         doc.spans[target + sub] = _shift(span, value_col - 1)
+
+
+def _default_choice(path: tuple[Any, ...]) -> dict[str, Any]:
+    """A section the file leaves out, as an override starts it: its default's ``type``.
+
+    ``--set optimizer.learning_rate=0.1`` on a spec without an optimizer sets the learning rate
+    of the default optimizer (adam), as the spec would read with ``optimizer: adam`` written.
+    """
+    field = Spec.model_fields.get(path[0]) if len(path) == 1 and _is_choice(path) else None
+    default = field.get_default(call_default_factory=True) if field is not None else None
+    kind = getattr(default, "type", None)
+    return {"type": kind} if isinstance(kind, str) else {}
 
 
 def _kind_of(value: Any) -> str:
@@ -392,6 +405,17 @@ def resolve(path: str | FilePath, overrides: Sequence[str] = ()) -> document.Doc
         if text not in bases:
             _apply_override(doc, text)
     return doc
+
+
+def override(doc: document.Document, path: str, value: Any) -> document.Document:
+    """A copy of a resolved document with ``path`` (as ``--set`` takes it) set to ``value``.
+
+    What the override could not do (a path that names no field) is among the copy's
+    diagnostics, as ``--set`` reports it.
+    """
+    copied = copy.deepcopy(doc)
+    _apply_override(copied, f"{path}={document.dump(value).strip()}")
+    return copied
 
 
 def parse(doc: document.Document) -> tuple[Spec, SourceMap]:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from dlspec.base import Seed, SpecModel
 from dlspec.spec.optimizers import AdamSpec, OptimizerSpec
+from dlspec.spec.search import SearchSpec
 from dlspec.spec.sections import DataSpec, HoldoutSpec, ModelSpec, TrainingSpec, ValidationSpec
 from dlspec.spec.tasks import TaskSpec
 
@@ -51,4 +52,8 @@ class Spec(SpecModel):
     validation: ValidationSpec = Field(
         default_factory=lambda: HoldoutSpec(type="holdout"),
         description="Validation scheme (default holdout).",
+    )
+    search: SearchSpec | None = Field(
+        default=None,
+        description="A hyperparameter space over this spec's fields, for 'dlspec sweep'.",
     )

@@ -173,6 +173,12 @@ DEFAULT_THRESHOLD = 0.5  # the probability above which a binary prediction is cl
 PADDING_ID = 0  # the id that pads a padded row's targets: no loss or score counts it
 
 
+# Scores where a higher value is better (the rest are errors or losses: lower is better).
+HIGHER_IS_BETTER = frozenset(
+    {"accuracy", "auc", "precision", "recall", "f1", "r2", "token_accuracy", "exact_match"}
+)
+
+
 def scores(task: str) -> tuple[str, ...]:
     """The scores a run of ``task`` reports, in report order (none for an unknown task)."""
     row = TASKS.get(task)

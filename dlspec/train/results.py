@@ -14,9 +14,6 @@ import numpy as np
 from dlspec.spec import tasks
 from dlspec.train.diagnosis import Verdict
 
-# Metrics where a higher value is better (the rest are errors, lower is better).
-HIGHER_IS_BETTER = frozenset({"accuracy", "auc", "precision", "recall", "f1", "r2"})
-
 
 @dataclass
 class FoldResult:
