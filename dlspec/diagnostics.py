@@ -177,6 +177,9 @@ CODES: dict[str, tuple[str, str]] = {
         "distribution-unavailable",
         "a training.distribution this backend or environment cannot run",
     ),
+    "DLS421": ("missing-extra", "a command needs an optional dependency that is not installed"),
+    "DLS422": ("sweep-exists", "a sweep that exists already, or none where --resume asks for one"),
+    "DLS423": ("no-trial-completed", "a sweep none of whose trials completed"),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("tensorflow", "keras", "sklearn", "jax", "torch", "matplotlib")
+HEAVY = ("tensorflow", "keras", "sklearn", "jax", "torch", "matplotlib", "optuna")
 
 RUN_COMMAND = """
 import json, sys
@@ -61,6 +61,8 @@ def test_importing_spec_and_check_stays_light() -> None:
         ["schema"],
         ["--help"],
         ["lint", "--help"],
+        ["lint", "tests/cases/check_bad_search.yaml"],
+        ["sweep", "--help"],
     ],
     ids=lambda args: " ".join(args),
 )

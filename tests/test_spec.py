@@ -255,6 +255,16 @@ def test_set_into_a_missing_choice_section_starts_from_its_default(tmp_path: Pat
     assert parsed.optimizer.type == "adam" and parsed.optimizer.learning_rate == 0.3
 
 
+def test_set_of_a_new_type_keeps_only_the_arguments_both_types_take(tmp_path: Path) -> None:
+    text = MINIMAL + "optimizer: {type: sgd, learning_rate: 0.2, momentum: 0.9}\n"
+    path = write(tmp_path, "a.yaml", text)
+    with pytest.raises(SpecError):  # adam has no momentum: written by hand it is an error
+        spec.load(write(tmp_path, "b.yaml", text.replace("type: sgd", "type: adam")))
+    parsed, _ = spec.load(path, ["optimizer.type=adam"])
+    assert parsed.optimizer.type == "adam" and parsed.optimizer.learning_rate == 0.2
+    assert spec.load(path, ["optimizer.type=sgd"])[0].optimizer.momentum == 0.9  # unchanged
+
+
 IMAGES = """\
 task: {{type: multiclass, classes: 3}}
 model:

@@ -12,7 +12,17 @@ import importlib
 from dlspec.cli.app import app
 
 # Each command's module registers it on ``app`` when imported; --help lists them in this order.
-COMMANDS = ("lint", "summary", "schema", "train", "evaluate", "predict", "runs", "generate")
+COMMANDS = (
+    "lint",
+    "summary",
+    "schema",
+    "train",
+    "sweep",
+    "evaluate",
+    "predict",
+    "runs",
+    "generate",
+)
 for _command in COMMANDS:
     importlib.import_module(f"dlspec.cli.{_command}")
 

@@ -144,7 +144,7 @@ def _fitted(
     from contextlib import nullcontext, redirect_stdout
 
     request = Stop()
-    with _stopping(request):
+    with stopping(request):
         use()
         from dlspec import train as training
         from dlspec.report.progress import TrainingProgress
@@ -204,7 +204,7 @@ def _resumable(
 
 
 @contextmanager
-def _stopping(request: Stop) -> Iterator[None]:
+def stopping(request: Stop) -> Iterator[None]:
     """While the block runs, SIGINT and SIGTERM ask ``request`` to stop after the current step.
 
     A second one exits at once, with 128 + the signal as a shell reports it.

@@ -119,3 +119,33 @@ def reconstructions(inputs: Any, outputs: Any, path: str | Path) -> None:
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
+
+
+def study_plots(optuna: Any, study: Any, names: dict[str, str], folder: Path) -> list[str]:
+    """An Optuna study's plots as PNGs in ``folder``; a note for each that cannot be drawn.
+
+    ``names``: file name -> ``history`` (the objective by trial, and the best so far) or
+    ``importances`` (each parameter's share of the objective's variance, fANOVA).
+    """
+    import warnings
+
+    plt = _pyplot()
+    drawers = {
+        "history": optuna.visualization.matplotlib.plot_optimization_history,
+        "importances": optuna.visualization.matplotlib.plot_param_importances,
+    }
+    notes = []
+    for name, kind in names.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Optuna's matplotlib plots are "experimental"
+            try:
+                axes = drawers[kind](study)
+            except (ValueError, RuntimeError) as error:
+                notes.append(f"no {name}: {error}")
+                continue
+        figure = axes.figure
+        figure.set_size_inches(7, 4.5)
+        figure.tight_layout()
+        figure.savefig(folder / name, dpi=100)
+        plt.close(figure)
+    return notes

@@ -233,13 +233,18 @@ def verdict_panel(verdict: Verdict) -> Panel:
 def render(results: Results) -> Group:
     """The whole report of a run, in reading order."""
     parts: list[RenderableType] = [folds_table(results)]
-    parts.append(test_table(results.test, results.task))
-    for extra in (
-        confusion_table(results.test, results.class_names),
-        per_class_table(results.test),
-    ):
-        if extra is not None:
-            parts.append(extra)
+    if results.test is None:
+        parts.append(
+            Text("test set: withheld (a sweep's trial: the sweep scores its best trial once)")
+        )
+    else:
+        parts.append(test_table(results.test, results.task))
+        for extra in (
+            confusion_table(results.test, results.class_names),
+            per_class_table(results.test),
+        ):
+            if extra is not None:
+                parts.append(extra)
     if results.folds:
         parts.append(learning_curve(results.folds[0]))
     parts.append(verdict_panel(results.verdict))

@@ -81,6 +81,17 @@ def model_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | N
     return owner
 
 
+def choice_model(root: type[BaseModel], path: tuple[Any, ...], tag: Any) -> type[BaseModel] | None:
+    """The member of the choice at ``path`` whose ``type`` (or ``kind``) is ``tag``, or None."""
+    annotation: Any = root
+    for segment in path:
+        annotation = _step(annotation, segment)
+        if annotation is None:
+            return None
+    found = _step(annotation, tag)
+    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
+
+
 LONGEST_NUMBER = 20  # digits of a number echoed as it is; a longer one is described by its length
 
 

@@ -23,7 +23,7 @@ from dlspec.layers import BY_KIND, ITEM_KEYS, arguments
 from dlspec.layers.layer import LayerSpec
 from dlspec.spec import document
 from dlspec.spec.document import SourceMap
-from dlspec.spec.errors import dotted_path, to_diagnostics
+from dlspec.spec.errors import choice_model, dotted_path, to_diagnostics
 from dlspec.spec.root import Spec
 
 __all__ = ["load", "override", "parse", "resolve"]
@@ -254,6 +254,8 @@ def _apply_override(doc: document.Document, text: str) -> None:
     if isinstance(node, list) and isinstance(last, int) and last < len(node):
         node[last] = value_doc.data
     elif isinstance(node, dict):
+        if last == "type" and node.get("type") != value_doc.data:
+            _keep_arguments_of(node, tuple(path[:-1]), value_doc.data, doc)
         node[last] = value_doc.data
     else:
         inside = dotted_path(path[:-1])
@@ -273,6 +275,26 @@ def _apply_override(doc: document.Document, text: str) -> None:
     doc.key_spans[target] = path_span
     for sub, span in value_doc.spans.items():
         doc.spans[target + sub] = _shift(span, value_col - 1)
+
+
+def _keep_arguments_of(
+    node: dict[Any, Any], path: tuple[Any, ...], kind: Any, doc: document.Document
+) -> None:
+    """Drop the arguments of a choice's old type that its new ``kind`` does not take.
+
+    ``--set optimizer.type=adam`` on ``{type: sgd, learning_rate: 0.1, momentum: 0.9}`` keeps
+    the learning rate and drops the momentum, as a sweep over optimizers needs: a choice whose
+    type changes keeps what both types share.
+    """
+    model = choice_model(Spec, path, kind) if _is_choice(path) else None
+    if model is None:
+        return
+    for key in [k for k in node if k != "type" and k not in model.model_fields]:
+        del node[key]
+        _drop_under(doc.spans, (*path, key))
+        _drop_under(doc.key_spans, (*path, key))
+        doc.spans.pop((*path, key), None)
+        doc.key_spans.pop((*path, key), None)
 
 
 def _default_choice(path: tuple[Any, ...]) -> dict[str, Any]:

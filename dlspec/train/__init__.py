@@ -37,6 +37,7 @@ def run(
     now: datetime | None = None,
     stop: Stop | None = None,
     resume: Resume | None = None,
+    score_test: bool = True,
 ) -> Results:
     """Load the data, fit every split and the final model, score the test set, save the run.
 
@@ -55,6 +56,8 @@ def run(
         resume: An interrupted run (``resuming.read``) to go on with, in its own directory:
             its finished folds are kept, the fit it stopped in goes on from its checkpoint,
             and the run ends with the numbers an uninterrupted run would have.
+        score_test: False for a sweep's trial: the test rows are set apart but not scored
+            (``Results.test`` is None), so choosing among trials never sees them.
 
     The run directory is written as training goes: the spec and environment first, the
     history after each fold, the rest at the end, each file atomically; ``status.json`` says
@@ -80,4 +83,5 @@ def run(
         now=now,
         request=stop,
         resume=resume,
+        score_test=score_test,
     )

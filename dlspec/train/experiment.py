@@ -274,6 +274,7 @@ def run(
     now: datetime | None,
     request: Stop | None = None,
     resume: resuming.Resume | None = None,
+    score_test: bool = True,
 ) -> Results:
     """See ``dlspec.train.run``."""
     memory.check(spec, inference, source_map)
@@ -300,6 +301,7 @@ def run(
                 request or Stop(),
                 (resume, saved) if resume is not None else None,
                 replicas,
+                score_test,
             )
         results.run_dir = str(directory)
         rundir.write(
@@ -383,12 +385,14 @@ def _train(
     request: Stop,
     resume: tuple[resuming.Resume, Checkpoint | None] | None = None,
     replicas: int = 1,
+    score_test: bool = True,
 ) -> tuple[Results, fitting.Fitted]:
     """Load, fit every split and the final model, score the test set; history as it goes.
 
     With ``resume``, the folds the run finished are taken as they were, and the fit it
     stopped in goes on from its checkpoint. ``replicas``: the devices of the distribution it
-    runs under (``distribution.scope``).
+    runs under (``distribution.scope``). Without ``score_test`` the test rows are set apart
+    as usual but never scored.
     """
     dataset = sources.load(spec, spec_file, source_map=source_map)
     if resume is None:
@@ -486,14 +490,18 @@ def _train(
         )
     assert fitted is not None  # every scheme has at least one fold, fitted or refitted
     class_names = list(dataset.class_names) if dataset.class_names is not None else None
-    test = fitting.test_scores(
-        fitted.model,
-        fitted.preprocessor,
-        spec,
-        x_test,
-        y_test,
-        class_names,
-        dataset.target_names,
+    test = (
+        fitting.test_scores(
+            fitted.model,
+            fitted.preprocessor,
+            spec,
+            x_test,
+            y_test,
+            class_names,
+            dataset.target_names,
+        )
+        if score_test
+        else None
     )
     results = Results(
         name=spec.name or Path(spec_file).stem,
@@ -505,7 +513,7 @@ def _train(
         test=test,
         verdict=diagnosis.judge(spec.task.type, folds),
         class_names=class_names,
-        reconstructions=_side_by_side(spec, fitted, x_test),
+        reconstructions=_side_by_side(spec, fitted, x_test) if score_test else None,
         backend=environment.backend(),
         device=environment.device(),
         precision=spec.training.precision,

@@ -66,7 +66,7 @@ class Results:
     seed: int
     folds: list[FoldResult]
     final: FoldResult  # the saved model's fit: the hold-out fold, or the refit
-    test: Scores
+    test: Scores | None  # None: withheld (a sweep's trial; the sweep scores its best once)
     verdict: Verdict
     class_names: list[str] | None = None
     run_dir: str | None = None
@@ -99,12 +99,17 @@ class Results:
             }
         return out
 
+    @property
+    def test_metrics(self) -> dict[str, float]:
+        """The test scores by name; none where the test set was withheld."""
+        return dict(self.test.metrics) if self.test is not None else {}
+
     def summary_json(self) -> dict[str, Any]:
         """The object ``dlspec train --json`` prints."""
         return {
             "run_dir": self.run_dir,
             "validation": self.validation_summary(),
-            "test": dict(self.test.metrics),
+            "test": self.test_metrics,
             "verdict": self.verdict.name,
             "verdict_numbers": dict(self.verdict.numbers),
             "backend": self.backend,
@@ -121,11 +126,11 @@ class Results:
             "seed": self.seed,
             "class_names": self.class_names,
             "validation": self.validation_summary(),
-            "test": dict(self.test.metrics),
-            "test_size": self.test.size,
-            "confusion_matrix": self.test.confusion,
+            "test": self.test_metrics,
+            "test_size": self.test.size if self.test else None,
+            "confusion_matrix": self.test.confusion if self.test else None,
             "per_class": [asdict(c) for c in self.test.per_class]
-            if self.test.per_class is not None
+            if self.test and self.test.per_class is not None
             else None,
             "folds": [_fold_json(f) for f in self.folds],
             "final": _fold_json(self.final),
@@ -155,7 +160,9 @@ class Results:
                 metrics=data["test"],
                 confusion=data.get("confusion_matrix"),
                 per_class=[ClassReport(**c) for c in per_class] if per_class else None,
-            ),
+            )
+            if data.get("test_size") is not None
+            else None,
             verdict=Verdict(**data["verdict"]),
             class_names=data.get("class_names"),
         )

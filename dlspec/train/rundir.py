@@ -35,14 +35,16 @@ CONFUSION_MATRIX = "confusion_matrix.png"
 RECONSTRUCTIONS = "reconstructions.png"
 STATUS = "status.json"
 CHECKPOINT = "checkpoint"
-RUNNING, COMPLETE, FAILED, INTERRUPTED, DAMAGED = (
+RUNNING, COMPLETE, FAILED, INTERRUPTED, PRUNED, DAMAGED = (
     "running",
     "complete",
     "failed",
     "interrupted",
+    "pruned",
     "damaged",
 )
-STATES = (RUNNING, COMPLETE, FAILED, INTERRUPTED)  # what status.json may record
+# What status.json may record; ``pruned``: a sweep stopped the trial early, on purpose.
+STATES = (RUNNING, COMPLETE, FAILED, INTERRUPTED, PRUNED)
 STAMP = "%Y%m%d-%H%M%S"
 STAMP_NAME = re.compile(r"\d{8}-\d{6}(-\d+)?")
 
@@ -211,7 +213,7 @@ def write(directory: Path, *, results: Results, model: Any, preprocessor: Any) -
         preprocessor.save(temporary)
     with files.replacing(directory / LEARNING_CURVES, ".png") as temporary:
         plots.learning_curves(fits, temporary)
-    if results.test.confusion is not None:
+    if results.test is not None and results.test.confusion is not None:
         with files.replacing(directory / CONFUSION_MATRIX, ".png") as temporary:
             plots.confusion_matrix(results.test.confusion, results.class_names, temporary)
     if results.reconstructions is not None:
@@ -404,7 +406,7 @@ def read(path: str | Path) -> Run:
     """One run directory: its status, then its metrics when whole, else what is wrong with it."""
     path = Path(path)
     state, reason, damage = _status(path)
-    if state in (RUNNING, FAILED, INTERRUPTED):
+    if state in (RUNNING, FAILED, INTERRUPTED, PRUNED):
         return Run(path, path.parent.name, path.name, {}, None, state, reason)
     metrics: dict[str, Any] = {}
     if damage is None:

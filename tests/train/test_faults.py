@@ -201,10 +201,10 @@ def test_a_signal_keeps_a_checkpoint_and_resume_ends_as_an_uninterrupted_run(
 def test_a_second_signal_exits_at_once() -> None:
     script = (
         "import os, signal, time\n"
-        "from dlspec.cli.train import _stopping\n"
+        "from dlspec.cli.train import stopping\n"
         "from dlspec.train.stopping import Stop\n"
         "request = Stop()\n"
-        "with _stopping(request):\n"
+        "with stopping(request):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    time.sleep(0.5)\n"
         "    assert request.signal == signal.SIGTERM, request\n"

@@ -143,7 +143,23 @@ def _check(command: str, comment: str, done: subprocess.CompletedProcess, folder
     """What the README says each command does, beyond exiting 0."""
     words = shlex.split(command)
     verb = words[1]
-    if verb == "train" and "--resume" not in words and comment != CTRL_C:
+    if verb == "sweep":  # the trials asked for, in all; the best one scored on the test set
+        name = RUN_NAMES[words[2]]
+        found = json.loads((folder / "sweeps" / name / "sweep.json").read_text())
+        trials = found["trials"]
+        assert len(trials) == int(words[words.index("--trials") + 1])
+        assert {t["state"] for t in trials} <= {"complete", "pruned"}
+        assert found["best"]["test"]["accuracy"] > 0.5
+        assert "Best trial's test set" in done.stdout
+    elif verb == "train" and words[2].startswith("sweeps/"):  # the best trial's numbers again
+        found = json.loads((folder / Path(words[2]).parent / "sweep.json").read_text())
+        best = found["best"]
+        run = folder / "runs" / found["name"]
+        metrics = json.loads((sorted(run.glob("*"))[-1] / "metrics.json").read_text())
+        assert metrics["validation"][found["objective"]["metric"]]["mean"] == pytest.approx(
+            best["value"], abs=1e-6
+        )
+    elif verb == "train" and "--resume" not in words and comment != CTRL_C:
         name = RUN_NAMES[words[2]]
         root = folder / (words[words.index("--output") + 1] if "--output" in words else "runs")
         latest = sorted(root.glob(f"{name}/*"))[-1]
