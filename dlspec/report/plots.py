@@ -59,6 +59,33 @@ def learning_curves(fits: Sequence[FoldResult], path: str | Path) -> None:
     plt.close(figure)
 
 
+def compared_curves(curves: Sequence[tuple[str, dict[str, list[float]]]], path: str | Path) -> None:
+    """Several runs' learning curves on one plot: a colour per run, as ``runs --compare`` names.
+
+    ``curves``: each run's label and one fit's history (its first validation fold); training
+    loss solid, validation loss dashed.
+    """
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=100)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, (label, history) in enumerate(curves):
+        colour = colours[index % len(colours)]
+        for key, style, what in (("loss", "-", "training"), ("val_loss", "--", "validation")):
+            values = history.get(key, [])
+            if values:
+                epochs = range(1, len(values) + 1)
+                axes.plot(epochs, values, color=colour, linestyle=style, label=f"{label} {what}")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss")
+    axes.set_title("Learning curves of the runs compared (solid: training, dashed: validation)")
+    axes.grid(True, alpha=0.3)
+    if curves:
+        axes.legend(fontsize="small", ncol=2)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
 def confusion_matrix(
     matrix: Sequence[Sequence[int]], class_names: Sequence[str] | None, path: str | Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""``dlspec runs``: the listing of saved runs, and two runs side by side."""
+"""``dlspec runs``: the listing of saved runs, and runs side by side."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from rich import box
 from rich.console import Group
 from rich.table import Table
-from rich.text import Text
 
 from dlspec.report.results import label, mean_std, number, ordered
 from dlspec.spec.tasks import scores
@@ -79,39 +78,57 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def compare(a: Any, b: Any) -> Group:
-    """Two runs side by side: the spec fields that differ, then every metric."""
-    label_a, label_b = f"{a.name}/{a.stamp}", f"{b.name}/{b.stamp}"
-    spec_a, spec_b = flatten(a.spec), flatten(b.spec)
+def _written(value: Any) -> str:
+    """A spec value as the report shows it: floats to 6 significant digits."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def letters(count: int) -> list[str]:
+    """Labels of compared runs: A, B, ..., Z, then AA, AB, ..."""
+    out = []
+    for index in range(count):
+        name, index = "", index + 1
+        while index:
+            index, rest = divmod(index - 1, 26)
+            name = chr(ord("A") + rest) + name
+        out.append(name)
+    return out
+
+
+def compare(runs: Sequence[Any]) -> Group:
+    """Runs side by side: which is which, the spec fields that differ, then every metric."""
+    names = letters(len(runs))
+    legend = Table(title="Runs compared", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("", "run", "verdict"):
+        legend.add_column(column)
+    for name, run in zip(names, runs, strict=True):
+        verdict = (run.metrics.get("verdict") or {}).get("name", "–")
+        legend.add_row(name, f"{run.name}/{run.stamp}", verdict)
+    specs = [flatten(run.spec) for run in runs]
     fields = Table(title="Spec fields that differ", title_justify="left")
-    fields.add_column("field")
-    fields.add_column(f"A: {label_a}")
-    fields.add_column(f"B: {label_b}")
+    fields.add_column("field", overflow="fold")
+    for name in names:
+        fields.add_column(name, overflow="fold")
     missing = "(not set)"
-    for key in sorted(set(spec_a) | set(spec_b)):
-        if spec_a.get(key, missing) != spec_b.get(key, missing):
-            fields.add_row(key, str(spec_a.get(key, missing)), str(spec_b.get(key, missing)))
+    for key in sorted(set().union(*specs)):
+        values = [_written(spec.get(key, missing)) for spec in specs]
+        if len(set(values)) > 1:
+            fields.add_row(key, *values)
     if not fields.rows:
         fields.caption = "the specs are the same"
-    metrics = Table(title="Metrics", title_justify="left")
+    metrics = Table(title="Metrics (validation: mean ± std over the folds)", title_justify="left")
     metrics.add_column("metric")
-    metrics.add_column("A validation", justify="right")
-    metrics.add_column("B validation", justify="right")
-    metrics.add_column("A test", justify="right")
-    metrics.add_column("B test", justify="right")
-    va, vb = a.metrics.get("validation", {}), b.metrics.get("validation", {})
-    ta, tb = a.metrics.get("test", {}), b.metrics.get("test", {})
-    task = a.metrics.get("task", "")
-    for metric in ordered(task, sorted(set(va) | set(vb) | set(ta) | set(tb))):
+    for name in names:
+        metrics.add_column(name, justify="right")
+    validation = [run.metrics.get("validation", {}) for run in runs]
+    test = [run.metrics.get("test") or {} for run in runs]
+    task = runs[0].metrics.get("task", "")
+    for metric in ordered(task, sorted(set().union(*validation))):
         metrics.add_row(
-            label(metric),
-            mean_std(va[metric]["mean"], va[metric]["std"]) if metric in va else "–",
-            mean_std(vb[metric]["mean"], vb[metric]["std"]) if metric in vb else "–",
-            number(ta.get(metric)),
-            number(tb.get(metric)),
-        )
-    verdicts = Text(
-        f"verdict: A {(a.metrics.get('verdict') or {}).get('name', '–')}, "
-        f"B {(b.metrics.get('verdict') or {}).get('name', '–')}"
-    )
-    return Group(fields, metrics, verdicts)
+            f"validation {label(metric)}",
+            *(mean_std(v[metric]["mean"], v[metric]["std"]) if metric in v else "–"
+              for v in validation),
+        )  # fmt: skip
+    for metric in ordered(task, sorted(set().union(*test))):
+        metrics.add_row(f"test {label(metric)}", *(number(t.get(metric)) for t in test))
+    return Group(legend, fields, metrics)

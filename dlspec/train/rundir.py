@@ -186,6 +186,22 @@ def note_resumed(directory: Path, command: list[str]) -> None:
     files.write_text(directory / ENVIRONMENT, json.dumps(recorded, indent=2) + "\n")
 
 
+def read_history(directory: Path) -> dict[str, dict[str, list[float]]]:
+    """``history.csv`` as ``{fit name: {column: values by epoch}}`` (empty when absent)."""
+    path = directory / HISTORY
+    if not path.is_file():
+        return {}
+    fits: dict[str, dict[str, list[float]]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            fit = fits.setdefault(row.pop("fold"), {})
+            row.pop("epoch", None)
+            for column, value in row.items():
+                if value not in ("", None):
+                    fit.setdefault(column, []).append(float(value))
+    return fits
+
+
 def write_history(directory: Path, fits: list[FoldResult]) -> None:
     """Write ``history.csv`` for the fits so far."""
     header, rows = history_rows(fits)

@@ -18,6 +18,7 @@ from dlspec.spec.tasks import BinaryTask, RegressionTask
 from dlspec.train import experiment
 from dlspec.train.environment import sha256
 from dlspec.train.predict import table
+from tests.conftest import Shell
 
 pytestmark = pytest.mark.keras
 
@@ -123,19 +124,23 @@ def test_evaluate_and_predict_name_a_missing_run(tmp_path: Path) -> None:
         assert "error[DLS407]" in result.stderr
 
 
+def _copied(run: Path, to: Path, epochs: int | None = None) -> Path:
+    """A copy of a run, its spec saying it trained ``epochs`` epochs (its hash to match)."""
+    shutil.copytree(run, to)
+    if epochs is not None:
+        spec = yaml.safe_load((to / "spec.yaml").read_text())
+        spec["training"]["epochs"] = epochs
+        text = yaml.safe_dump(spec, sort_keys=False)
+        (to / "spec.yaml").write_text(text)
+        env = json.loads((to / "environment.json").read_text())
+        (to / "environment.json").write_text(json.dumps({**env, "spec_sha256": sha256(text)}))
+    return to
+
+
 def test_runs_lists_and_compares(iris_run: Trained, tmp_path: Path) -> None:
     root = tmp_path / "runs"
-    first = root / "iris-mlp" / "20250101-000000"
-    shutil.copytree(iris_run.path, first)
-    second = root / "iris-mlp" / "20250102-000000"
-    shutil.copytree(iris_run.path, second)
-    spec = yaml.safe_load((second / "spec.yaml").read_text())
-    spec["training"]["epochs"] = 7
-    text = yaml.safe_dump(spec, sort_keys=False)
-    (second / "spec.yaml").write_text(text)
-    # As if trained with 7 epochs: the run records its spec's hash.
-    env = json.loads((second / "environment.json").read_text())
-    (second / "environment.json").write_text(json.dumps({**env, "spec_sha256": sha256(text)}))
+    _copied(iris_run.path, root / "iris-mlp" / "20250101-000000")
+    second = _copied(iris_run.path, root / "iris-mlp" / "20250102-000000", epochs=7)
     listing = invoke("runs", "--output", str(root))
     assert listing.exit_code == 0
     assert "20250101-000000" in listing.stdout and "20250102-000000" in listing.stdout
@@ -150,6 +155,37 @@ def test_runs_lists_and_compares(iris_run: Trained, tmp_path: Path) -> None:
     assert "accuracy" in compared.stdout
     missing = invoke("runs", "--output", str(root), "--compare", "a", "b")
     assert missing.exit_code == 1
+
+
+def test_runs_compares_several_runs_and_draws_their_curves(
+    iris_run: Trained, shell: Shell, tmp_path: Path
+) -> None:
+    root = tmp_path / "runs"
+    for day, epochs in ((1, None), (2, 7), (3, 9)):
+        _copied(iris_run.path, root / "iris-mlp" / f"2025010{day}-000000", epochs=epochs)
+    names = [f"iris-mlp/2025010{day}-000000" for day in (1, 2, 3)]
+    done = shell("runs", "--compare", *names).ok()
+    lines = done.stdout.splitlines()
+    for letter, name in zip("ABC", names, strict=True):  # the legend names each run
+        assert any(line.split()[:2] == [letter, name] for line in lines), done.stdout
+    (epochs,) = [line for line in lines if "training.epochs" in line]
+    assert [cell.strip() for cell in epochs.split("│")][3:5] == ["7", "9"]
+    accuracy = iris_run.summary["validation"]["accuracy"]
+    (row,) = [line for line in lines if "validation accuracy" in line]
+    assert row.count(f"{accuracy['mean']:.4f} ± {accuracy['std']:.4f}") == 3
+    assert sum("test accuracy" in line for line in lines) == 1
+    (png,) = root.glob("compare-*.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    assert f"learning curves of the 3 runs: {png.relative_to(tmp_path)}" in done.stdout
+    # a second comparison draws a new file; an existing --plot file is never overwritten
+    shell("runs", "--compare", *names[:2]).ok()
+    assert len(list(root.glob("compare-*.png"))) == 2
+    refused = shell("runs", "--compare", *names[:2], "--plot", png)
+    assert refused.returncode == 2 and "nothing is overwritten" in refused.stderr
+    one = shell("runs", "--compare", names[0])
+    assert one.returncode == 2 and "two runs or more" in one.stderr
+    loose = shell("runs", names[0])
+    assert loose.returncode == 2 and "only with --compare" in loose.stderr
 
 
 def test_prediction_tables_for_binary_and_regression() -> None:
