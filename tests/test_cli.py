@@ -143,7 +143,7 @@ def test_schema_is_json_with_every_section() -> None:
 
 def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
-    for command in ("lint", "summary", "schema", "train", "sweep"):
+    for command in ("lint", "summary", "schema", "train", "sweep", "export", "runs"):
         assert command in result.stdout
 
 

@@ -20,6 +20,7 @@ COMMANDS = (
     "sweep",
     "evaluate",
     "predict",
+    "export",
     "runs",
     "generate",
 )

@@ -207,6 +207,9 @@ def _check(command: str, comment: str, done: subprocess.CompletedProcess, folder
             table = list(csv.DictReader(handle))
         assert len(table) == 15 and len(table[0]) == 4  # three probabilities and a label
         assert {row[next(reversed(row))] for row in table} <= {"setosa", "versicolor", "virginica"}
+    elif verb == "export":  # the model is written where -o says
+        written = folder / words[words.index("-o") + 1]
+        assert written.is_dir() if "saved_model" in words else written.is_file()
     elif verb == "runs":
         assert "accuracy" in done.stdout
     elif verb == "generate":
