@@ -73,7 +73,7 @@ def train(
     gpu where there is none), 130 or 143 stopped by SIGINT or SIGTERM.
     """
     from dlspec import check
-    from dlspec.train import distribution, memory, rundir
+    from dlspec.train import distribution, memory, rundir, tensorboard
 
     resumed = _resumable(spec_file, resume, overrides, output, backend)
     place = resumed.backend if resumed else backend
@@ -85,6 +85,7 @@ def train(
         spec, source_map, inference = check.analyse(spec_file, overrides or [])
         memory.check(spec, inference, source_map)  # before a folder or a model is made
         distribution.check(spec, source_map)
+        tensorboard.check(spec, source_map)
     except SpecError as error:
         raise fail(error.diagnostics) from None
     # A GPU that is not there is refused before a run folder is made.

@@ -396,6 +396,11 @@ class TrainingSpec(SpecModel):
         description="Train data-parallel: 'mirrored' (this machine's GPUs, or the devices "
         "listed) or 'multi_worker' (machines named by TF_CONFIG). batch_size is per device.",
     )
+    tensorboard: bool = Field(
+        default=False,
+        description="Write TensorBoard logs of every fit into the run folder's tensorboard/ "
+        "(needs the tensorboard package).",
+    )
 
     @property
     def precision(self) -> str:

@@ -34,6 +34,7 @@ from dlspec.train import (
     resuming,
     rundir,
     schemes,
+    tensorboard,
 )
 from dlspec.train import fit as fitting
 from dlspec.train.checkpoint import Checkpoint
@@ -279,6 +280,7 @@ def run(
     """See ``dlspec.train.run``."""
     memory.check(spec, inference, source_map)
     distribution.check(spec, source_map)
+    tensorboard.check(spec, source_map)
     if resume is not None:
         directory = resume.directory
         saved = _checkpoint(resume)  # a damaged checkpoint is refused before the run changes
@@ -426,6 +428,7 @@ def _train(
             stop=request,
             resume=saved if index == start else None,
             models=models,
+            logs=tensorboard.folder(directory, label) if spec.training.tensorboard else None,
         )
         if fitted.cut:
             interrupt(request, directory, folds, fitted, label, index, split)
@@ -471,6 +474,7 @@ def _train(
             stop=request,
             resume=saved if start == len(plan.folds) else None,
             models=models,
+            logs=tensorboard.folder(directory, "final") if spec.training.tensorboard else None,
         )
         if fitted.cut:
             interrupt(request, directory, folds, fitted, "final", len(plan.folds), None)

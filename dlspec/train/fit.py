@@ -11,6 +11,7 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import keras
@@ -328,6 +329,7 @@ def fit(
     resume: Checkpoint | None = None,
     fused: bool | None = None,
     models: Models | None = None,
+    logs: Path | None = None,
 ) -> Fitted:
     """Fit a fresh model on rows ``train`` of (x, y), validating on rows ``validation``.
 
@@ -353,6 +355,7 @@ def fit(
             data's size allow. Both give the same numbers up to floating-point rounding.
         models: The run's model, kept from its earlier fits (``Models``); None builds one
             for this fit.
+        logs: A folder for TensorBoard logs of this fit (``training.tensorboard``), or None.
 
     Raises:
         checkpoint.Mismatch: ``resume`` does not fit the model the spec builds.
@@ -398,6 +401,10 @@ def fit(
         for callback in callbacks:
             if isinstance(callback, checkpoint.Resumable):
                 callback.resume(resume.counters.get(callback.key, {}), resume.arrays["best"])
+    if logs is not None:
+        from dlspec.train import tensorboard
+
+        callbacks.append(tensorboard.callback(logs))
     divergence = _Divergence()
     callbacks.append(divergence)
     snapshots = None
