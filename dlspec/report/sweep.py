@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -69,10 +68,5 @@ def render(sweep: Sweep) -> Group:
                 parts.append(extra)
     for note in sweep.notes:
         parts.append(Text(f"note: {note}"))
-    written = [
-        name
-        for name in ("best.yaml", "sweep.json", "optimization_history.png", "param_importances.png")
-        if (Path(sweep.directory) / name).exists()
-    ]
-    parts.append(Text(f"sweep saved in {sweep.directory}: {', '.join(written)}"))
+    parts.append(Text(f"sweep saved in {sweep.directory}: {', '.join(sweep.written)}"))
     return Group(*parts)

@@ -67,6 +67,7 @@ class Sweep:
     test: Scores | None  # None where the best trial's run is on another machine
     class_names: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the files in ``directory``, by name
 
     def to_json(self) -> dict[str, Any]:
         """``sweep.json`` and ``dlspec sweep --json``."""
@@ -197,8 +198,7 @@ def run(
         load_if_exists=resume,
     )
     total = trials or search.trials
-    objective = _Objective(spec, spec_file, overrides, directory, progress, stop)
-    objective.optuna, objective.command = optuna, command
+    objective = _Objective(optuna, spec, spec_file, overrides, directory, progress, stop, command)
     finished = sum(trial.state.is_finished() for trial in study.trials)
     if total > finished:
         study.optimize(
@@ -244,19 +244,19 @@ def _pruner(optuna: Any, search: Any) -> Any:
 class _Objective:
     """One trial: the spec with the drawn values, linted, trained, its validation score."""
 
-    optuna: Any = None
-    command: list[str] | None = None
-
     def __init__(
         self,
+        optuna: Any,
         spec: Spec,
         spec_file: str | Path,
         overrides: list[str],
         directory: Path,
         progress: Progress | None,
         stop: Stop | None,
+        command: list[str] | None,
     ) -> None:
         assert spec.search is not None and spec.name is not None
+        self.optuna, self.command = optuna, command
         self.search, self.name, self.metric = spec.search, spec.name, space.objective(spec)[0]
         self.spec_file, self.overrides, self.directory = spec_file, overrides, directory
         self.progress, self.stop = progress, stop
@@ -369,4 +369,6 @@ def _summary(
         optuna, study, {HISTORY: "history", IMPORTANCES: "importances"}, directory
     )
     files.write_text(directory / SUMMARY, json.dumps(sweep.to_json(), indent=2) + "\n")
+    made = (BEST, SUMMARY, HISTORY, IMPORTANCES)
+    sweep.written = [name for name in made if (directory / name).exists()]
     return sweep
