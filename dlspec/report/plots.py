@@ -30,40 +30,25 @@ def learning_curves(fits: Sequence[FoldResult], path: str | Path) -> None:
 
     Validation lines are dashed, so the plot reads the same without colour.
     """
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=100)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for index, fold in enumerate(fits):
-        colour = colours[index % len(colours)]
-        label = "final" if fold.name == "final" else f"fold {fold.name}"
-        loss = fold.history.get("loss", [])
-        epochs = range(1, len(loss) + 1)
-        axes.plot(epochs, loss, color=colour, linestyle="-", label=f"{label} training")
-        validation = fold.history.get("val_loss", [])
-        if validation:
-            axes.plot(
-                range(1, len(validation) + 1),
-                validation,
-                color=colour,
-                linestyle="--",
-                label=f"{label} validation",
-            )
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("loss")
-    axes.set_title("Learning curves (solid: training, dashed: validation)")
-    axes.grid(True, alpha=0.3)
-    if fits:
-        axes.legend(fontsize="small", ncol=2)
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
+    curves = [("final" if f.name == "final" else f"fold {f.name}", f.history) for f in fits]
+    _loss_curves(curves, "Learning curves (solid: training, dashed: validation)", path)
 
 
 def compared_curves(curves: Sequence[tuple[str, dict[str, list[float]]]], path: str | Path) -> None:
     """Several runs' learning curves on one plot: a colour per run, as ``runs --compare`` names.
 
-    ``curves``: each run's label and one fit's history (its first validation fold); training
-    loss solid, validation loss dashed.
+    ``curves``: each run's label and one fit's history (its first validation fold).
+    """
+    title = "Learning curves of the runs compared (solid: training, dashed: validation)"
+    _loss_curves(curves, title, path)
+
+
+def _loss_curves(
+    curves: Sequence[tuple[str, dict[str, list[float]]]], title: str, path: str | Path
+) -> None:
+    """Labelled histories' loss by epoch as a PNG, a colour each.
+
+    Training lines are solid and validation lines dashed, so the plot reads without colour.
     """
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=100)
@@ -77,7 +62,7 @@ def compared_curves(curves: Sequence[tuple[str, dict[str, list[float]]]], path: 
                 axes.plot(epochs, values, color=colour, linestyle=style, label=f"{label} {what}")
     axes.set_xlabel("epoch")
     axes.set_ylabel("loss")
-    axes.set_title("Learning curves of the runs compared (solid: training, dashed: validation)")
+    axes.set_title(title)
     axes.grid(True, alpha=0.3)
     if curves:
         axes.legend(fontsize="small", ncol=2)
