@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dlspec.diagnostics import Span, SpecError, make
+from dlspec.startup import long_lived
 
 BACKENDS = ("tensorflow", "jax", "torch")
 # The default where $KERAS_BACKEND is unset, in order of preference: JAX wherever it is installed
@@ -176,7 +177,7 @@ def start(*, cpus: int = 0, multi_worker: bool = False) -> None:
         os.environ["XLA_FLAGS"] = " ".join(filter(None, [os.environ.get("XLA_FLAGS"), flag]))
     sys.stderr.flush()
     saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
+    with tempfile.TemporaryFile() as capture, long_lived():
         os.dup2(capture.fileno(), 2)
         try:
             import keras

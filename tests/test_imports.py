@@ -17,7 +17,7 @@ PACKAGE = Path(dlspec.__file__).parent
 
 # Lowest first: a module may import its own package and any package before it in this list.
 ORDER = (
-    ("__init__", "diagnostics", "base", "backend"),  # foundations: the version, located messages
+    ("__init__", "diagnostics", "base", "startup", "backend"),  # foundations: version, messages
     ("layers",),  # one file per layer kind
     ("sources",),  # one file per data scheme (its loader reaches ``data`` lazily, see below)
     ("spec",),  # the language: reads the layer and source registries to validate

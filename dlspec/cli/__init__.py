@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from dlspec.cli.app import app
+from dlspec.startup import long_lived
 
 # Each command's module registers it on ``app`` when imported; --help lists them in this order.
 COMMANDS = (
@@ -24,8 +24,11 @@ COMMANDS = (
     "runs",
     "generate",
 )
-for _command in COMMANDS:
-    importlib.import_module(f"dlspec.cli.{_command}")
+with long_lived():
+    from dlspec.cli.app import app
+
+    for _command in COMMANDS:
+        importlib.import_module(f"dlspec.cli.{_command}")
 
 __all__ = ["COMMANDS", "app", "main"]
 

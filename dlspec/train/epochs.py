@@ -68,6 +68,11 @@ def _rows(data: Any) -> Any:
     return keras.tree.flatten(data)[0].shape[0]
 
 
+def _logs(model: keras.Model) -> dict[str, float]:
+    """The model's metrics, read from its variables."""
+    return {name: float(value) for name, value in model.get_metrics_result().items()}
+
+
 class Loop:
     """The compiled epoch programs of one model and batch size."""
 
@@ -75,12 +80,12 @@ class Loop:
         self.model = model
         self.batch_size = batch_size
 
-    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:
-        """One epoch over ``data`` (device arrays) in row order ``order``."""
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:
+        """One epoch over ``data`` (device arrays) in row order ``order``; its metrics."""
         raise NotImplementedError
 
-    def test(self, data: tuple[Any, ...]) -> None:
-        """The test steps over ``data`` in order; the metrics hold the result."""
+    def test(self, data: tuple[Any, ...]) -> dict[str, float]:
+        """The test steps over ``data`` in order; their metrics (the model's hold them too)."""
         raise NotImplementedError
 
     def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:
@@ -114,7 +119,10 @@ class _Jax(Loop):
     """``lax.scan`` over the stateless ``train_step`` under ``jax.jit``.
 
     The state is read from the model's variables before each call and written back after it,
-    so callbacks see and change the variables between epochs as they do in ``fit``.
+    so callbacks see and change the variables between epochs as they do in ``fit``. The epoch's
+    metrics are computed in the same program and come back with the state: read one by one
+    from the model's variables, each would be a small program of its own (a quarter of a
+    second a run on the digits MLP).
 
     XLA's CPU backend runs a convolution inside a loop 8 to 15 times slower than the same
     convolution outside one (``bench/gpu.sh``: the keras.io convnet at a sixth of ``model.fit``'s
@@ -129,8 +137,9 @@ class _Jax(Loop):
         backend.use_compilation_cache()
         self.stepwise = jax.default_backend() == "cpu" and _convolves(model)
         if self.stepwise:
-            self._train = self._steps(jax.jit(self._train_rows))
-            self._test = self._steps(jax.jit(self._test_rows))
+            results = jax.jit(self._results)
+            self._train = self._steps(jax.jit(self._train_rows), results)
+            self._test = self._steps(jax.jit(self._test_rows), results)
         else:
             self._train = jax.jit(self._train_epoch)
             self._test = jax.jit(self._test_epoch)
@@ -159,6 +168,12 @@ class _Jax(Loop):
             state = step(state, _map(lambda a: a[full * size :], data))
         return state
 
+    def _results(self, state: Any) -> dict[str, Any]:
+        """The metrics' results for the metric variables of ``state`` (its last group)."""
+        mapping = list(zip(self.model.metrics_variables, state[-1], strict=True))
+        with keras.StatelessScope(state_mapping=mapping):
+            return self.model.get_metrics_result()
+
     def _train_epoch(self, state: Any, data: tuple[Any, ...], order: Any) -> Any:
         import jax.numpy as jnp
 
@@ -166,13 +181,15 @@ class _Jax(Loop):
             return self.model.train_step(carried, batch)[1]
 
         ordered = _map(lambda a: jnp.take(a, order, axis=0), data)
-        return self._batched(ordered, step, state)
+        state = self._batched(ordered, step, state)
+        return state, self._results(state)
 
     def _test_epoch(self, state: Any, data: tuple[Any, ...]) -> Any:
         def step(carried: Any, batch: tuple[Any, ...]) -> Any:
             return self.model.test_step(carried, batch)[1]
 
-        return self._batched(data, step, state)
+        state = self._batched(data, step, state)
+        return state, self._results(state)
 
     def _train_rows(self, state: Any, data: tuple[Any, ...], rows: Any) -> Any:
         import jax.numpy as jnp
@@ -184,14 +201,19 @@ class _Jax(Loop):
 
         return self.model.test_step(state, _map(lambda a: jnp.take(a, rows, axis=0), data))[1]
 
-    def _steps(self, step: Callable[[Any, tuple[Any, ...], Any], Any]) -> Callable[..., Any]:
-        """An epoch as one call of ``step`` (compiled) per mini-batch of the rows in ``order``."""
+    def _steps(
+        self, step: Callable[[Any, tuple[Any, ...], Any], Any], results: Callable[[Any], Any]
+    ) -> Callable[..., Any]:
+        """An epoch: one call of ``step`` per mini-batch of the rows in ``order``, then ``results``.
+
+        Both are compiled; the epoch returns the state and its metrics, as ``_train_epoch`` does.
+        """
 
         def epoch(state: Any, data: tuple[Any, ...], order: np.ndarray | None = None) -> Any:
             rows = np.arange(_rows(data), dtype="int32") if order is None else order
             for start in range(0, len(rows), self.batch_size):
                 state = step(state, data, rows[start : start + self.batch_size])
-            return state
+            return state, results(state)
 
         return epoch
 
@@ -202,19 +224,22 @@ class _Jax(Loop):
             groups.append(model.optimizer.variables)
         return [*groups, model.metrics_variables]
 
-    def _run(self, function: Any, optimizer: bool, *arguments: Any) -> None:
+    def _run(self, function: Any, optimizer: bool, *arguments: Any) -> dict[str, float]:
+        import jax
+
         groups = self._groups(optimizer)
         state = tuple([v.value for v in group] for group in groups)
-        state = function(state, *arguments)
+        state, results = function(state, *arguments)
         for group, values in zip(groups, state, strict=True):
             for variable, value in zip(group, values, strict=True):
                 variable.assign(value)
+        return {name: float(value) for name, value in jax.device_get(results).items()}
 
-    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
-        self._run(self._train, True, data, order.astype("int32"))
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
+        return self._run(self._train, True, data, order.astype("int32"))
 
-    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
-        self._run(self._test, False, data)
+    def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
+        return self._run(self._test, False, data)
 
 
 class _TensorFlow(Loop):
@@ -278,11 +303,13 @@ class _TensorFlow(Loop):
     def _test_epoch(self, data: tuple[Any, ...]) -> None:
         self._batched(data, self.model.test_step)
 
-    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
         self._train(data, order.astype("int32"))
+        return _logs(self.model)
 
-    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
+    def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
         self._test(data)
+        return _logs(self.model)
 
 
 class _Distributed(Loop):
@@ -306,13 +333,15 @@ class _Distributed(Loop):
     def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:  # noqa: D102
         return arrays
 
-    def train(self, data: tuple[Any, ...], order: np.ndarray) -> None:  # noqa: D102
+    def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
         for batch in distribution.dataset(data, order, self.batch_size):
             self._train(batch)
+        return _logs(self.model)
 
-    def test(self, data: tuple[Any, ...]) -> None:  # noqa: D102
+    def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
         for batch in distribution.dataset(data, None, self.batch_size):
             self._test(batch)
+        return _logs(self.model)
 
 
 def compiled(model: keras.Model, batch_size: int) -> Loop:
@@ -322,13 +351,6 @@ def compiled(model: keras.Model, batch_size: int) -> Loop:
     if _strategy() is not None:
         return _Distributed(model, batch_size)
     return _TensorFlow(model, batch_size)
-
-
-def _logs(model: keras.Model, prefix: str = "") -> dict[str, float]:
-    logs: dict[str, float] = {}
-    for name, value in model.get_metrics_result().items():
-        logs[prefix + name] = float(value)
-    return logs
 
 
 def fit(
@@ -384,12 +406,10 @@ def fit(
                 break
             listed.on_epoch_begin(epoch)
             model.reset_metrics()
-            loop.train(placed, order(epoch))
-            logs = _logs(model)
+            logs = loop.train(placed, order(epoch))
             if checked is not None:
                 model.reset_metrics()
-                loop.test(checked)
-                logs.update(_logs(model, "val_"))
+                logs.update({f"val_{k}": v for k, v in loop.test(checked).items()})
             listed.on_epoch_end(epoch, logs)
             if model.stop_training:
                 break

@@ -281,8 +281,12 @@ class Models:
     def fresh(self, spec: Spec, inference: Inference, units: int | None) -> keras.Model:
         """The spec's model with its initial weights and a fresh optimizer, compiled."""
         if self.model is None:
-            if spec.training.distribution is None:  # distribution.scope cleared it before
-                keras.backend.clear_session()  # entering its strategy, which this would drop
+            # Layer names start again at "dense" (distribution.scope cleared them before
+            # entering its strategy, which this would drop). Without the garbage collection
+            # Keras adds by default, a fifth of a second of every run: Python's collector
+            # frees an earlier run's model (a sweep's trials) in its own time.
+            if spec.training.distribution is None:
+                keras.backend.clear_session(free_memory=False)
             seed(spec.seed, xla=spec.training.jit_compile is True)
             self.model = compiler.model(spec, inference, head_units=units)
             compiler.compile(self.model, spec)
