@@ -3,9 +3,10 @@
 Each backend runs in its own fresh process (a process has one Keras backend). There, one fold
 is fitted through ``model.fit`` and through the compiled epochs, and again with the run's kept
 model (``fit.Models``) after it trained another fold: every history value and every weight must
-agree. The specs carry every state a fit has across epochs: dropout, a weight penalty, balanced
-class weights, early stopping with its best weights, a learning rate lowered on plateaus, a
-short last batch, an ordered (time-series) LSTM and a convolution.
+agree, and each fit's loss on its validation rows, as a run scores it, must equal Keras's
+``evaluate``. The specs carry every state a fit has across epochs: dropout, a weight penalty,
+balanced class weights, early stopping with its best weights, a learning rate lowered on
+plateaus, a short last batch, an ordered (time-series) LSTM and a convolution.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ SCRIPT = textwrap.dedent(
     from dlspec import backend
     backend.select(sys.argv[2])
     from dlspec import check, sources
+    from dlspec.data import features
     from dlspec.data.problems import Problems
     from dlspec.train import experiment
     from dlspec.train import fit as fitting
@@ -115,7 +117,15 @@ SCRIPT = textwrap.dedent(
         )
         weights = [v.numpy().tolist() for v in fitted.model.weights]
         loop = fitting.epoch_loop.compiled(fitted.model, 1) if sys.argv[2] == "jax" else None
+        # the run's loss on the validation rows, and Keras's own evaluate of the same
+        inputs = fitted.preprocessor.transform(features.take(dataset.x, split.validation))
+        outputs = int(fitted.model.output_shape[-1])
+        wanted = fitting.rebuilt(spec, inputs, dataset.y[split.validation])
+        wanted = fitting.targets(spec, wanted, outputs)
+        predicted = fitted.model.predict(inputs, verbose=0)
         return {
+            "loss": fitting.loss(fitted.model, wanted, predicted),
+            "evaluated": fitting.evaluate(fitted.model, spec, inputs, wanted)["loss"],
             "stepwise": bool(loop and loop.stepwise),
             "history": fitted.history,
             "best": fitted.best_epoch,
@@ -177,6 +187,11 @@ def test_compiled_epochs_give_model_fits_numbers(tmp_path: Path, backend: str, t
     same(found["fused"], plain)
     same(found["kept"], plain)  # a kept model, reset after another fold, starts as a new one
     assert found["other"]["history"]["loss"] != history["loss"]  # that fold did train
+    # the run's scores use Keras's loss on the predictions (compiled once a shape on JAX), the
+    # weight penalties included: what evaluate reports
+    for fitted in found.values():
+        if isinstance(fitted, dict):
+            assert fitted["loss"] == pytest.approx(fitted["evaluated"], rel=1e-5)
     # JAX runs never import TensorFlow (seeding, training and scoring alike)
     assert found["tensorflow"] == (backend == "tensorflow")
     # On a CPU, JAX's epochs of a model with a convolution are one compiled call a mini-batch
