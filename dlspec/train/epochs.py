@@ -68,9 +68,14 @@ def _rows(data: Any) -> Any:
     return keras.tree.flatten(data)[0].shape[0]
 
 
+def _floats(results: dict[str, Any]) -> dict[str, float]:
+    """Metric results (tensors) as floats."""
+    return {name: float(value) for name, value in results.items()}
+
+
 def _logs(model: keras.Model) -> dict[str, float]:
     """The model's metrics, read from its variables."""
-    return {name: float(value) for name, value in model.get_metrics_result().items()}
+    return _floats(model.get_metrics_result())
 
 
 class Loop:
@@ -81,11 +86,14 @@ class Loop:
         self.batch_size = batch_size
 
     def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:
-        """One epoch over ``data`` (device arrays) in row order ``order``; its metrics."""
+        """One epoch over ``data`` (device arrays) in row order ``order``, from reset metrics.
+
+        Returns the epoch's metrics; the model's metric variables hold them too.
+        """
         raise NotImplementedError
 
     def test(self, data: tuple[Any, ...]) -> dict[str, float]:
-        """The test steps over ``data`` in order; their metrics (the model's hold them too)."""
+        """The test steps over ``data`` in order, from reset metrics; their metrics."""
         raise NotImplementedError
 
     def place(self, arrays: tuple[Features, ...]) -> tuple[Any, ...]:
@@ -233,12 +241,14 @@ class _Jax(Loop):
         for group, values in zip(groups, state, strict=True):
             for variable, value in zip(group, values, strict=True):
                 variable.assign(value)
-        return {name: float(value) for name, value in jax.device_get(results).items()}
+        return _floats(jax.device_get(results))
 
     def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
+        self.model.reset_metrics()
         return self._run(self._train, True, data, order.astype("int32"))
 
     def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
+        self.model.reset_metrics()
         return self._run(self._test, False, data)
 
 
@@ -246,7 +256,8 @@ class _TensorFlow(Loop):
     """A ``tf.while_loop`` over ``train_step`` in one ``tf.function`` per epoch.
 
     XLA compiles it where the model is compiled with it (``model.jit_compile``: Keras's
-    ``"auto"`` chooses it on a GPU, not on a CPU).
+    ``"auto"`` chooses it on a GPU, not on a CPU). The epoch's metrics come back from the same
+    function, as on JAX.
     """
 
     def __init__(self, model: keras.Model, batch_size: int) -> None:
@@ -294,22 +305,24 @@ class _TensorFlow(Loop):
         if rest:
             step(_map(lambda a: a[full * size :], data))
 
-    def _train_epoch(self, data: tuple[Any, ...], order: Any) -> None:
+    def _train_epoch(self, data: tuple[Any, ...], order: Any) -> dict[str, Any]:
         import tensorflow as tf
 
+        self.model.reset_metrics()  # in the graph: ordered before the steps that update them
         ordered = _map(lambda a: tf.gather(a, order), data)
         self._batched(ordered, self.model.train_step)
+        return self.model.get_metrics_result()
 
-    def _test_epoch(self, data: tuple[Any, ...]) -> None:
+    def _test_epoch(self, data: tuple[Any, ...]) -> dict[str, Any]:
+        self.model.reset_metrics()
         self._batched(data, self.model.test_step)
+        return self.model.get_metrics_result()
 
     def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
-        self._train(data, order.astype("int32"))
-        return _logs(self.model)
+        return _floats(self._train(data, order.astype("int32")))
 
     def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
-        self._test(data)
-        return _logs(self.model)
+        return _floats(self._test(data))
 
 
 class _Distributed(Loop):
@@ -334,11 +347,13 @@ class _Distributed(Loop):
         return arrays
 
     def train(self, data: tuple[Any, ...], order: np.ndarray) -> dict[str, float]:  # noqa: D102
+        self.model.reset_metrics()
         for batch in distribution.dataset(data, order, self.batch_size):
             self._train(batch)
         return _logs(self.model)
 
     def test(self, data: tuple[Any, ...]) -> dict[str, float]:  # noqa: D102
+        self.model.reset_metrics()
         for batch in distribution.dataset(data, None, self.batch_size):
             self._test(batch)
         return _logs(self.model)
@@ -405,10 +420,8 @@ def fit(
                 cut = True
                 break
             listed.on_epoch_begin(epoch)
-            model.reset_metrics()
             logs = loop.train(placed, order(epoch))
             if checked is not None:
-                model.reset_metrics()
                 logs.update({f"val_{k}": v for k, v in loop.test(checked).items()})
             listed.on_epoch_end(epoch, logs)
             if model.stop_training:
