@@ -79,17 +79,27 @@ class Shell:
 
     cwd: Path
 
-    def __call__(self, *args: str | Path, timeout: float = 600) -> Done:
-        (done,) = self.together([*args], timeout=timeout)
-        return done
+    def __call__(self, *args: str | Path, timeout: float = 600, without: str | None = None) -> Done:
+        """``without``: a module the command's process cannot import, as if not installed."""
+        words = tuple(str(a) for a in args)
+        return self._finished([(words, self.start(*args, without=without))], timeout)[0]
 
-    def start(self, *args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    def start(
+        self, *args: str | Path, env: dict[str, str] | None = None, without: str | None = None
+    ) -> subprocess.Popen[str]:
         """Start ``dlspec ARGS`` in a new process and return at once (to signal it, say).
 
-        ``env``: variables to set in that process besides the test's own.
+        ``env``: variables to set in that process besides the test's own. ``without``: a module
+        that process cannot import (an extra left uninstalled).
         """
+        command = _command()
+        if without is not None:
+            hide = (
+                f"import sys; sys.modules[{without!r}] = None; from dlspec.cli import main; main()"
+            )
+            command = [sys.executable, "-c", hide]
         return subprocess.Popen(
-            [*_command(), *(str(a) for a in args)],
+            [*command, *(str(a) for a in args)],
             cwd=self.cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -100,6 +110,13 @@ class Shell:
     def together(self, *commands: list[str | Path], timeout: float = 600) -> list[Done]:
         """Run several commands at once, each in its own new process, as from two terminals."""
         started = [(tuple(str(a) for a in args), self.start(*args)) for args in commands]
+        return self._finished(started, timeout)
+
+    @staticmethod
+    def _finished(
+        started: list[tuple[tuple[str, ...], subprocess.Popen[str]]], timeout: float
+    ) -> list[Done]:
+        """Wait for each started command; on a timeout, leave nothing running behind the test."""
         finished = []
         try:
             for words, process in started:

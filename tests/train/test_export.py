@@ -88,12 +88,8 @@ def test_export_never_overwrites_and_names_what_it_needs(
     assert (tmp_path / "model.onnx").read_text() == "mine"
     suffix = shell("export", iris_run.path, "--format", "keras", "-o", "model.h5")
     assert suffix.returncode == 2 and ".keras" in suffix.stderr
-    hide = "import sys; sys.modules['tf2onnx'] = None; from dlspec.cli import main; main()"
-    args = ["export", str(iris_run.path), "--format", "onnx", "-o", "other.onnx"]
-    done = subprocess.run(
-        [sys.executable, "-c", hide, *args], cwd=tmp_path, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+    args = ["export", iris_run.path, "--format", "onnx", "-o", "other.onnx"]
+    done = shell(*args, without="tf2onnx")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error[DLS421]: --format onnx needs tf2onnx" in done.stderr
     assert "pip install 'dlspec[export]'" in done.stderr

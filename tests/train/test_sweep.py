@@ -6,7 +6,6 @@ Each command runs in its own process, as from a shell, on the JAX backend (a tin
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -128,15 +127,9 @@ def test_a_spec_without_search_is_refused_before_training(shell: Shell, tmp_path
     assert not (tmp_path / "sweeps").exists()
 
 
-def test_without_optuna_the_sweep_says_how_to_install_it(tmp_path: Path) -> None:
-    import subprocess
-
+def test_without_optuna_the_sweep_says_how_to_install_it(tmp_path: Path, shell: Shell) -> None:
     (tmp_path / "spec.yaml").write_text(SPEC)
-    hide = "import sys; sys.modules['optuna'] = None; from dlspec.cli import main; main()"
-    done = subprocess.run(
-        [sys.executable, "-c", hide, "sweep", "spec.yaml"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = shell("sweep", "spec.yaml", without="optuna")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error[DLS421]: dlspec sweep needs Optuna" in done.stderr
     assert "pip install 'dlspec[sweep]'" in done.stderr

@@ -7,8 +7,6 @@ TensorBoard's own reader and must hold, epoch by epoch, the losses ``history.csv
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -53,15 +51,11 @@ def test_each_fit_logs_its_epochs_for_tensorboard(shell: Shell, tmp_path: Path) 
 
 
 def test_without_tensorboard_installed_the_run_is_refused_before_it_starts(
-    tmp_path: Path,
+    tmp_path: Path, shell: Shell
 ) -> None:
     spec = ROOT / "specs" / "iris_mlp.yaml"
-    hide = "import sys; sys.modules['tensorboard'] = None; from dlspec.cli import main; main()"
-    args = ["train", str(spec), "--set", "training.tensorboard=true"]
-    done = subprocess.run(
-        [sys.executable, "-c", hide, *args], cwd=tmp_path, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+    args = ["train", spec, "--set", "training.tensorboard=true"]
+    done = shell(*args, without="tensorboard")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error[DLS421]: training.tensorboard needs the tensorboard package" in done.stderr
     assert "pip install 'dlspec[tensorboard]'" in done.stderr
